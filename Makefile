@@ -1,0 +1,17 @@
+# One command each, on a fresh Debian machine:
+#   make demo   set everything up and run procmap on the bundled service-desk example
+#   make test   set everything up and run the test suite (what CI runs)
+.PHONY: setup demo test lint bench
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	.venv/bin/procmap validate --strict examples/service_desk.yaml
+	.venv/bin/procmap analyze examples/service_desk.yaml
+
+test: setup
+	.venv/bin/python -m pytest -q
+
+lint: setup
+	.venv/bin/ruff check procmap tests benchmarks

@@ -1,0 +1,266 @@
+"""The ``procmap`` command: a thin typer edge — parse, call the library, print, choose the exit code.
+
+Exit codes (SPEC §8): 0 success; 1 the model has errors (or warnings under ``--strict``), or a
+capacity refusal; 2 usage, file or missing external program; 3 ``--check`` found a goal missed;
+130 interrupted.  Findings go to stderr as ``file:line:col: CODE message``, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from procmap.errors import FileError, Finding, ModelError, ProcmapError
+
+app = typer.Typer(
+    name="procmap",
+    help="Model business processes and their service levels: validate, analyse, draw, simulate.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK, EXIT_MODEL, EXIT_USAGE, EXIT_CHECK, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _out() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _err() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_findings(findings: list[Finding], console: Console | None = None) -> None:
+    console = console or _err()
+    for f in findings:
+        style = "red" if f.is_error else "yellow"
+        console.print(
+            f"{f.where()}: [{style}]{f.code}[/{style}] "
+            + (f"[scenario {f.scenario}] " if f.scenario else "")
+            + _esc(f.message)
+        )
+        if f.hint:
+            console.print(f"    [dim]hint:[/dim] {_esc(f.hint)}")
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write a file so that readers never see half of it (temp file + rename)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    _err().print(f"[red]error:[/red] {_esc(message)}")
+    return typer.Exit(code)
+
+
+def _load(path: Path) -> Any:
+    from procmap.model.loader import load
+
+    try:
+        return load(path)
+    except FileError as exc:
+        raise _fail(str(exc)) from None
+    except ModelError as exc:
+        print_findings(exc.findings)
+        n = len(exc.errors)
+        _err().print(f"[red]{path}: {n} error{'s' if n != 1 else ''}[/red]")
+        raise typer.Exit(EXIT_MODEL) from None
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Process files (YAML).", show_default=False)],
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures.")] = False,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="text (stderr) or json (stdout).")
+    ] = OutputFormat.text,
+) -> None:
+    """Check process files: schema, references, graph, capacity, slips — every problem at once."""
+    from procmap.model.loader import check_text
+
+    failed = usage = False
+    report = []
+    for path in files:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            _err().print(f"[red]error:[/red] {path}: cannot read ({exc.strerror or exc})")
+            usage = True
+            continue
+        try:
+            model, findings = check_text(raw, str(path))
+        except ModelError as exc:
+            model, findings = None, exc.findings
+        errors = [f for f in findings if f.is_error]
+        warnings = [f for f in findings if not f.is_error]
+        bad = bool(errors) or (strict and bool(warnings))
+        failed |= bad
+        if fmt is OutputFormat.json:
+            report.append(
+                {
+                    "file": str(path),
+                    "valid": not bad,
+                    "errors": len(errors),
+                    "warnings": len(warnings),
+                    "findings": [f.to_dict() for f in findings],
+                }
+            )
+            continue
+        print_findings(findings)
+        scen = (
+            f", {len(model.scenarios)} scenarios" if model is not None and model.scenarios else ""
+        )
+        summary = f"{path}: {len(errors)} error{'s' * (len(errors) != 1)}, {len(warnings)} warning{'s' * (len(warnings) != 1)}{scen}"
+        _err().print(f"[red]{summary}[/red]" if bad else f"[green]{summary} — ok[/green]")
+    if fmt is OutputFormat.json:
+        _out().print_json(json.dumps({"files": report}, ensure_ascii=False))
+    if usage:
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(EXIT_MODEL if failed else EXIT_OK)
+
+
+def _num(x: float | None, fmt: str = "{:.2f}") -> str:
+    if x is None:
+        return "—"
+    if math.isinf(x):
+        return "∞"
+    return fmt.format(x)
+
+
+@app.command()
+def analyze(
+    file: Annotated[Path, typer.Argument(help="Process file (YAML).", show_default=False)],
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", help="Apply this scenario first.")
+    ] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="text or json.")
+    ] = OutputFormat.text,
+) -> None:
+    """The analytic check: visits per case, offered load, utilisation, Erlang C waits, value stream."""
+    import procmap
+    from procmap.model.units import format_duration
+
+    model = _load(file)
+    try:
+        result = procmap.analyze(model, scenario)
+    except ModelError as exc:
+        print_findings(exc.findings)
+        raise typer.Exit(EXIT_MODEL) from None
+    if fmt is OutputFormat.json:
+        _out().print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    out = _out()
+    m = model.with_scenario(scenario)
+    out.print(
+        f"[bold]{_esc(m.name)}[/bold] ({m.id}, scenario {m.scenario}): {result.case_rate_per_h:.3g} cases/h on average over a week"
+    )
+    stages = Table(title="Stages", title_justify="left")
+    for col in ("stage", "name", "team", "visits/case", "arrivals/h", "rework"):
+        stages.add_column(
+            col, justify="right" if col in ("visits/case", "arrivals/h", "rework") else "left"
+        )
+    for sid, fig in result.stages.items():
+        st = m.stages[sid]
+        stages.add_row(
+            sid,
+            _esc(st.name or ""),
+            st.team or "",
+            f"{fig.visits_per_case:.3f}",
+            f"{fig.arrival_rate_per_h:.3f}",
+            f"{fig.rework_share:.0%}" if fig.rework_share else "",
+        )
+    out.print(stages)
+    teams = Table(title="Teams", title_justify="left")
+    for col in ("team", "name", "offered load", "on duty", "utilisation", "Erlang C wait"):
+        teams.add_column(col, justify="left" if col in ("team", "name") else "right")
+    for tid, fig in result.teams.items():
+        util = fig.utilization
+        style = "" if util is None or util < 0.9 else ("red" if util >= 1 else "yellow")
+        util_text = "unlimited" if util is None else _num(util, "{:.0%}")
+        teams.add_row(
+            tid,
+            _esc(m.document.teams[tid].name or ""),
+            _num(fig.offered_load),
+            _num(fig.staff_on_duty),
+            f"[{style}]{util_text}[/{style}]" if style else util_text,
+            format_duration(fig.wait_s) if fig.wait_s is not None else "—",
+        )
+    out.print(teams)
+    vs = result.value_stream
+    out.print(
+        f"Value stream per case: touch time {format_duration(vs['touch_time_s'])}, "
+        f"customer waits {format_duration(vs['customer_wait_s'])}, hand-off delays {format_duration(vs['handoff_time_s'])}, "
+        f"{vs['handoffs_per_case']:.2f} hand-offs between teams, {vs['rework_visits_per_case']:.2f} rework visits"
+    )
+
+
+@app.command()
+def schema(
+    results: Annotated[
+        bool, typer.Option("--results", help="The JSON Schema of simulation results instead.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of process files (for editors), or of result files."""
+    from procmap.model.schema_json import document_schema, results_schema
+
+    text = (
+        json.dumps(results_schema() if results else document_schema(), ensure_ascii=False, indent=2)
+        + "\n"
+    )
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+    else:
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
+        _err().print(f"wrote {output}")
+
+
+def main() -> None:
+    """Entry point of the ``procmap`` program and ``python -m procmap``."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err().print("interrupted")
+        sys.exit(EXIT_INTERRUPTED)
+    except ProcmapError as exc:  # a library error the command did not expect: still no traceback
+        _err().print(f"[red]error:[/red] {_esc(str(exc))}")
+        sys.exit(EXIT_MODEL)

@@ -1,0 +1,685 @@
+"""procmap's YAML dialect (SPEC §2.2): a safe loader that remembers where every node sits.
+
+Why not ``yaml.safe_load``: PyYAML resolves YAML 1.1 scalars (``no`` -> False, ``1:30`` -> 90,
+``010`` -> 8, dates -> ``datetime``), silently keeps the last of two duplicate keys, expands
+alias bombs until memory runs out, recurses on deep nesting, and forgets line numbers.  Here the
+libyaml C parser (or PyYAML's pure-Python parser when libyaml is missing) only produces *events*;
+this module composes them itself, without recursion, and:
+
+- resolves plain scalars by the YAML 1.2 core schema minus octal/hex/sexagesimal/timestamps:
+  ``true``/``false`` (any case form of the core schema) are booleans, ``null``/``~``/empty is
+  None, ``[-+]?[0-9]+`` is a decimal int, decimal/exponent and ``.inf``/``.nan`` are floats,
+  everything else (``no``, ``on``, ``0x1F``, ``1:30``, ``2026-01-05``) stays a string.  Quoted and
+  block scalars are always strings.  No constructor ever runs, so no Python object is built;
+- counts nodes *as if* aliases were expanded while it reads, so an alias bomb is refused at the
+  alias that crosses ``MAX_NODES`` before anything is expanded; nesting beyond ``MAX_DEPTH`` is
+  refused when it is opened (libyaml itself keeps an explicit stack, so 5,000 ``[`` are fine);
+- records a :class:`Mark` for every value and every mapping key by path, for ``file:line:col``.
+
+Decisions: the only tags allowed are the standard ``!!str !!int !!float !!bool !!null !!map
+!!seq`` and the non-specific ``!`` (a string); any other tag is an error, even harmless ones,
+because a tag never means anything in a procmap file.  An unquoted value starting with ``<``
+(``target: <= 2d``) is legal YAML and loads as the string the schema accepts, so it is left
+alone; only when YAML fails to read a line whose value starts with ``>`` or ``<`` (``target: >=
+95%``: ``>`` opens a folded block) does the syntax error become E010 with the quoting hint.  The
+full-width colon is reported when a *plain* scalar looks like ``key：value`` with an ASCII key
+and sits where YAML expected nested lines (a value that starts below its key, a list item, the
+top level), when a key with no value contains it, and when a syntax error is near a line that
+uses it; Chinese prose such as ``注意：请确认`` is left alone.  Aliases give copies: each path gets
+its own dict/list, marked at the alias itself and, below it, at the anchored definition.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+from procmap.errors import Finding, ModelError
+
+__all__ = ["MAX_DEPTH", "MAX_NODES", "LoadedYaml", "Locator", "Mark", "load_yaml"]
+
+MAX_NODES = 100_000
+MAX_DEPTH = 100
+
+Path = tuple[str | int, ...]
+
+try:
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
+_USE_LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False)) and _CParser is not None
+_STD = "tag:yaml.org,2002:"
+_NONE = object()
+_MERGE = object()  # name of a `<<` item in a mapping's items
+_SCALARS: dict[str, Any] = {
+    **dict.fromkeys(("", "~", "null", "Null", "NULL")),
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+    **{sign + w: -math.inf if sign == "-" else math.inf
+       for sign in ("", "+", "-") for w in (".inf", ".Inf", ".INF")},
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
+}
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_BAD_CHAR = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NEWLINE = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_SPLIT_PIECE = re.compile(r"\s*[-+]?\.?[0-9]|.*[()]")  # "10min", "30min)", "2" after a comma
+_FW_KEY = re.compile(r"[A-Za-z_][\w-]*\s*：")  # plain scalar that looks like `owner：l1`
+_FW_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?([^\s:：#'\"{}\[\],]+)[ \t]*(：)")
+_ANGLE = re.compile(r"(?:^[ \t]*(?:-[ \t]+)*|:[ \t]+|[\[{,][ \t]*)([<>])")
+_BLOCK_HEADER = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]?)?[ \t]*(?:#.*)?\Z")
+_SYNTAX_HINTS = (
+    ("tab", "indent with spaces: YAML does not allow tab characters for indentation"),
+    ("mapping values are not allowed", "a ': ' appears where no new key can start: quote a value "
+     "that contains ': ', or fix the indentation of this line"),
+    ("expected ':'", "write `key: value` with an ASCII ':' and a space; a text continued on the "
+     "next line must be indented more than its key"),
+    ("expected key", "this line does not line up with the keys above it: check its indentation"),
+    ("'-' indicator", "this line does not line up with the '- ' items above it: check its "
+     "indentation"),
+    ("',' or ']'", "a [...] list is not closed, or an item needs quotes (it has a comma, bracket "
+     "or ': ' inside)"),
+    ("',' or '}'", "a {...} mapping is not closed, or a value needs quotes (it has a comma or "
+     "bracket inside)"),
+    ("end of stream", "a quote or bracket is opened and never closed"),
+    ("escape", "in double quotes a backslash starts an escape: use single quotes instead"),
+    ("sequence entries are not allowed", "a '- ' item cannot follow a value on the same line: "
+     "put the list on its own lines, indented"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A position in the file, 1-based as editors count (column in characters)."""
+
+    line: int
+    col: int
+
+
+class Locator:
+    """Where each node of the loaded document sits.
+
+    Paths are tuples of str keys and int list indices, e.g. ``("stages", "triage", "next", 1,
+    "p")``.  ``values`` maps a path to the mark of the node at it, ``keys`` to the mark of the
+    mapping key whose value is at it; both are plain dicts so scenario merging can combine them.
+    """
+
+    __slots__ = ("filename", "keys", "values")
+
+    def __init__(
+        self,
+        filename: str = "<string>",
+        values: dict[Path, Mark] | None = None,
+        keys: dict[Path, Mark] | None = None,
+    ) -> None:
+        self.filename = filename
+        self.values: dict[Path, Mark] = {} if values is None else values
+        self.keys: dict[Path, Mark] = {} if keys is None else keys
+
+    @classmethod
+    def from_marks(
+        cls, filename: str, values: dict[Path, Mark], keys: dict[Path, Mark]
+    ) -> Locator:
+        """A locator over copies of the given marks (for tests and scenario merges)."""
+        return cls(filename, dict(values), dict(keys))
+
+    def value(self, path: Sequence[str | int]) -> Mark | None:
+        """Mark of the node at exactly this path, or None."""
+        return self.values.get(tuple(path))
+
+    def key(self, path: Sequence[str | int]) -> Mark | None:
+        """Mark of the mapping key whose value is at this path (None for list items and root)."""
+        return self.keys.get(tuple(path))
+
+    def has(self, path: Sequence[str | int]) -> bool:
+        return tuple(path) in self.values
+
+    def locate(self, path: Sequence[str | int], *, prefer_key: bool = False) -> Mark:
+        """Best mark for a finding: the path itself, else its longest existing prefix, else 1:1.
+
+        ``prefer_key`` points at ``key:`` rather than the value below it, which reads better
+        for "missing key" findings about a nested mapping.
+        """
+        p = tuple(path)
+        for n in range(len(p), -1, -1):
+            sub = p[:n]
+            mark = (prefer_key and self.keys.get(sub)) or self.values.get(sub)
+            if mark is not None:
+                return mark
+        return Mark(1, 1)
+
+    def __repr__(self) -> str:
+        return f"Locator({self.filename!r}, {len(self.values)} values)"
+
+
+@dataclass(frozen=True)
+class LoadedYaml:
+    """A document read as plain Python data, its locations, and its non-fatal warnings."""
+
+    data: Any
+    locator: Locator
+    findings: tuple[Finding, ...]
+
+
+class _Stop(Exception):  # noqa: N818 - internal control flow, never leaves this module
+    """Reading cannot go on (syntax error, size limit); the findings so far are reported."""
+
+
+class _Scalar:
+    __slots__ = ("height", "mark", "plain", "size", "text", "value")
+
+    def __init__(self, value: Any, text: str, plain: bool, mark: Mark) -> None:
+        self.value, self.text, self.plain, self.mark = value, text, plain, mark
+        self.size, self.height = 1, 0
+
+
+class _Coll:
+    """A list or mapping being read; while open it is also its own stack frame."""
+
+    __slots__ = ("anchor", "entries", "flow", "height", "is_map", "items", "key", "mark",
+                 "merge", "size", "trap")
+
+    def __init__(self, is_map: bool, flow: bool, mark: Mark, anchor: str | None) -> None:
+        self.is_map, self.flow, self.mark, self.anchor = is_map, flow, mark, anchor
+        # list of nodes, or {name: (key node, value node)} with _MERGE as the name of `<<`
+        self.items: Any = {} if is_map else []
+        self.entries: dict[Any, tuple[Any, Any]] | None = None  # items with merges expanded
+        self.key: Any = None  # a mapping's key node waiting for its value
+        self.trap: list[Any] | None = None
+        self.merge = False
+        self.size, self.height = 1, 1
+
+
+class _Alias:
+    __slots__ = ("height", "mark", "size", "target")
+
+    def __init__(self, target: Any, mark: Mark) -> None:
+        self.target, self.mark, self.size, self.height = target, mark, target.size, target.height
+
+
+def _resolve_plain(text: str) -> Any:
+    value = _SCALARS.get(text, _NONE)
+    if value is not _NONE:
+        return value
+    if text[0] in "0123456789+-.":
+        if _INT.match(text):
+            try:
+                return int(text)
+            except ValueError:  # more digits than Python converts: keep the text
+                return text
+        if _FLOAT.match(text):
+            return float(text)
+    return text
+
+
+def _show(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _mark(event: Any) -> Mark:
+    sm = event.start_mark
+    return Mark(sm.line + 1, sm.column + 1)
+
+
+class _Reader:
+    """One load: text to nodes (collecting findings on the way), then nodes to data."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.findings: list[Finding] = []
+        self.text = ""
+        self.anchors: dict[str, Any] = {}
+        self.open_anchors: set[str] = set()
+
+    def add(self, code: str, message: str, hint: str | None, mark: Mark, path: Path = ()) -> None:
+        severity = "warning" if code[0] == "W" else "error"
+        self.findings.append(
+            Finding(severity, code, message, hint, self.filename, mark.line, mark.col, path))
+
+    def decode(self, source: str | bytes) -> str | None:
+        """Text of the file, or None after reporting why it is not UTF-8 YAML text."""
+        if isinstance(source, str):
+            text = source
+        else:
+            data = bytes(source)
+            if data[:3] == b"\xef\xbb\xbf":
+                data = data[3:]
+            kind = None
+            if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+                kind = "UTF-32"
+            elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                kind = "UTF-16"
+            elif data.count(0) * 4 >= len(data) > 0 and data[0::2].count(0) in (0, data.count(0)):
+                kind = "UTF-16"  # no BOM, but every other byte of ASCII text is NUL
+            if kind:
+                self.add("E001", f"the file is not UTF-8 text (it looks like {kind})",
+                         "save the file as UTF-8", Mark(1, 1))
+                return None
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if b"\x00" in data:  # binary: reported just below
+                    text = data.decode("utf-8", "replace")
+                else:
+                    pos = exc.start
+                    start = data.rfind(b"\n", 0, pos) + 1
+                    col = len(data[start:pos].decode("utf-8", "replace")) + 1
+                    self.add("E001", f"the file is not UTF-8 text (byte 0x{data[pos]:02X} is not "
+                             "UTF-8; the file may be GBK, Latin-1 or Windows-1252)",
+                             "save the file as UTF-8", Mark(data.count(b"\n", 0, pos) + 1, col))
+                    return None
+        text = text.removeprefix("\ufeff")
+        bad = _BAD_CHAR.search(text)
+        if bad is None:
+            return text
+        pos = text.find("\x00")
+        pos = bad.start() if pos < 0 else pos
+        at = Mark(text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos))
+        if text[pos] == "\x00":
+            self.add("E002", "the file is binary, not YAML text (it contains NUL bytes)",
+                     "procmap reads YAML text files saved as UTF-8: check the file name", at)
+        else:
+            self.add("E002", f"the character U+{ord(text[pos]):04X} is not allowed in YAML text",
+                     "delete it (control characters often come from copying out of a PDF or "
+                     "a spreadsheet)", at)
+        return None
+
+    def compose(self, text: str) -> Any:
+        """The document's root node, or None after reporting why there is none."""
+        self.text = text
+        parser = _CParser(text) if _USE_LIBYAML else _PyParser(text)
+        try:
+            return self._events(parser.get_event)
+        except _Stop:
+            return None
+        except yaml.MarkedYAMLError as exc:
+            self._syntax(exc)
+        except yaml.YAMLError as exc:
+            self.add("E006", f"YAML error: {_show(str(exc), 200)}", None, Mark(1, 1))
+        finally:
+            if hasattr(parser, "dispose"):
+                parser.dispose()
+        return None
+
+    def _events(self, get: Any) -> Any:  # the hot loop: kept flat on purpose
+        stack: list[_Coll] = []
+        top: Any = None
+        total = 0
+        get()  # StreamStartEvent
+        if get().__class__ is StreamEndEvent:
+            self.add("E003", "the file is empty", "start it with `procmap: 1`", Mark(1, 1))
+            return None
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is ScalarEvent:
+                sm = event.start_mark
+                text = event.value
+                if event.tag is not None:
+                    node = self._tagged(event, stack)
+                elif event.style:
+                    node = _Scalar(text, text, False, Mark(sm.line + 1, sm.column + 1))
+                else:
+                    node = _Scalar(_resolve_plain(text), text, True,
+                                   Mark(sm.line + 1, sm.column + 1))
+                total += 1
+                if event.anchor is not None:
+                    self._define(event.anchor, node)
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                is_map = cls is MappingStartEvent
+                top = _Coll(is_map, bool(event.flow_style), _mark(event), event.anchor)
+                total += 1
+                if len(stack) >= MAX_DEPTH:
+                    self._too_deep(top.mark, stack)
+                if event.tag not in (None, "!", _STD + ("map" if is_map else "seq")):
+                    self._bad_tag(event.tag, top.mark, stack)
+                if event.anchor is not None:
+                    self.open_anchors.add(event.anchor)
+                stack.append(top)
+                continue
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                node = stack.pop()
+                if node.trap:
+                    self._comma_trap(node.trap, stack)
+                if node.anchor is not None:
+                    self.open_anchors.discard(node.anchor)
+                    self._define(node.anchor, node)
+                if not stack:
+                    break
+                top = stack[-1]
+            elif cls is AliasEvent:
+                node = self._alias(event, stack)
+                total += node.size
+            else:
+                continue
+            if total > MAX_NODES:
+                self.add("E012", f"the document is too large: more than {MAX_NODES:,} values "
+                         "once aliases (*name) are expanded", "a procmap model needs far fewer;"
+                         " check for aliases that repeat each other (an 'alias bomb')",
+                         node.mark, self._path(stack))
+                raise _Stop
+            if top is None:
+                break
+            top.size += node.size
+            if node.height >= top.height:
+                top.height = node.height + 1
+            if not top.is_map:
+                if node.__class__ is _Scalar and node.plain and node.value.__class__ is str:
+                    self._item(node, top, stack)
+                top.items.append(node)
+            elif top.key is None:
+                top.key = node
+            else:
+                key, top.key = top.key, None
+                if (key.__class__ is _Scalar and key.value.__class__ is str
+                        and key.value not in top.items and key.text != "<<"
+                        and "：" not in key.text and not (node.__class__ is _Scalar and node.plain
+                                                         and (not node.text or "：" in node.text))):
+                    top.items[key.value] = (key, node)  # the usual case, checked fast
+                else:
+                    self._pair(top, key, node, stack)
+        get()  # DocumentEndEvent
+        event = get()
+        if event.__class__ is DocumentStartEvent:
+            self.add("E004", "the file holds more than one YAML document (a second '---')",
+                     "keep one model per file: remove the '---' line or split the file",
+                     _mark(event))
+        return node
+
+    def _path(self, stack: list[_Coll], *more: str | int) -> Path:
+        out: list[str | int] = []
+        for coll in stack:
+            if not coll.is_map:
+                out.append(len(coll.items))
+            elif coll.key is not None:
+                key = coll.key.target if coll.key.__class__ is _Alias else coll.key
+                out.append(key.value if key.__class__ is _Scalar else "?")
+        return (*out, *more)
+
+    def _too_deep(self, mark: Mark, stack: list[_Coll]) -> None:
+        self.add("E013", f"the document nests more than {MAX_DEPTH} levels deep",
+                 "a procmap model needs only a few levels: look for a runaway '[' or '{', or "
+                 "aliases nested in each other", mark, self._path(stack))
+        raise _Stop
+
+    def _bad_tag(self, tag: str, mark: Mark, stack: list[_Coll], why: str = "") -> None:
+        shown = "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
+        self.add("E011", why or f"tags are not allowed: '{_show(shown)}'",
+                 "remove the tag; procmap reads plain text, numbers, lists and mappings only",
+                 mark, self._path(stack))
+
+    def _tagged(self, event: Any, stack: list[_Coll]) -> _Scalar:
+        tag, text, mark = event.tag, event.value, _mark(event)
+        kind = tag[len(_STD):] if tag.startswith(_STD) else None
+        if tag == "!" or kind == "str":
+            return _Scalar(text, text, False, mark)
+        value: Any = text
+        if kind not in ("int", "float", "bool", "null"):
+            self._bad_tag(tag, mark, stack)
+        else:
+            value = _resolve_plain(text) if text else None
+            if kind == "float" and value.__class__ is int:
+                value = float(value)
+            want = {"int": int, "float": float, "bool": bool, "null": type(None)}[kind]
+            if value.__class__ is not want:
+                self._bad_tag(tag, mark, stack, f"'{_show(text)}' is not a valid !!{kind}")
+        return _Scalar(value, text, False, mark)
+
+    def _define(self, name: str, node: Any) -> None:
+        old = self.anchors.get(name)
+        if old is not None:
+            self.add("W021", f"the anchor &{name} is defined again (first at line "
+                     f"{old.mark.line}); aliases below this point use the new one",
+                     "give each anchor its own name", node.mark)
+        self.anchors[name] = node
+
+    def _alias(self, event: Any, stack: list[_Coll]) -> Any:
+        name, mark = event.anchor, _mark(event)
+        target = self.anchors.get(name)
+        if target is None or name in self.open_anchors:
+            why = ("refers to the list or mapping that contains it" if name in self.open_anchors
+                   else f"has no anchor &{name} above it")
+            self.add("E016", f"the alias *{name} {why}", f"define &{name} on an earlier value, "
+                     "or quote a text that starts with '*'", mark, self._path(stack))
+            return _Scalar(None, "", False, mark)
+        if len(stack) + target.height > MAX_DEPTH:
+            self._too_deep(mark, stack)
+        return _Alias(target, mark)
+
+    def _item(self, node: _Scalar, seq: _Coll, stack: list[_Coll]) -> None:
+        text = node.text
+        if "：" in text and _FW_KEY.match(text):
+            self._fw_colon(node.mark, text, self._path(stack))
+        elif seq.flow and "，" in text:
+            self.add("W020", f"'{_show(text)}' contains a full-width comma '，' (U+FF0C): in "
+                     "[...] only ',' separates items, so this is one item",
+                     f"write [{_show(text.replace('，', ', '))}] for separate items, or quote "
+                     "the text to keep it as one", node.mark, self._path(stack))
+
+    def _fw_colon(self, mark: Mark, text: str, path: Path = ()) -> None:
+        key, _, rest = (part.strip() for part in text.partition("："))
+        self.add("E014", f"full-width colon '：' (U+FF1A) after '{_show(key)}': use ':'",
+                 f"write `{_show(key)}: {_show(rest)}` with an ASCII ':' and a space "
+                 "(switch the input method to half-width)", mark, path)
+
+    def _pair(self, coll: _Coll, key: Any, value: Any, stack: list[_Coll]) -> None:
+        """Add one key/value to a mapping, checking what the fast path in _events skipped."""
+        path = self._path(stack)
+        key = key.target if key.__class__ is _Alias else key
+        if key.__class__ is not _Scalar:
+            self.add("E007", "keys must be text: a list or mapping is used as a key",
+                     "check for a stray '?', '[' or '{' before the ':'", key.mark, path)
+            return
+        if key.plain and value.__class__ is _Scalar and value.plain and not value.text:
+            if coll.flow and _SPLIT_PIECE.match(key.text):
+                if coll.trap is None:  # [mark, cut key, its value, items then, pieces...]
+                    name, (_, cut) = next(reversed(coll.items.items()), (None, (None, None)))
+                    coll.trap = [key.mark, name, getattr(cut, "text", None), len(coll.items)]
+                if coll.trap[3] == len(coll.items):  # only the pieces of the first cut value
+                    coll.trap.append(key.text)
+                return
+            if "：" in key.text:
+                return self._fw_colon(key.mark, key.text, (*path, key.text))
+        if key.plain and key.text == "<<":
+            name: Any = _MERGE
+            self._check_merge(value, (*path, "<<"))
+            coll.merge = True
+        elif key.value.__class__ is str:
+            name = key.value
+        else:
+            what = {bool: "a boolean", type(None): "empty (null)"}.get(
+                type(key.value), "a number")
+            self.add("E007", f"keys must be text; '{_show(key.text)}' is read as {what}; quote it",
+                     f'quote it: "{_show(key.text)}": …', key.mark, path)
+            return
+        shown = "<<" if name is _MERGE else name
+        if name in coll.items:
+            self.add("E008", f"duplicate key '{_show(shown)}' (first at line "
+                     f"{coll.items[name][0].mark.line})", "keep one of them: YAML would "
+                     "silently use only one value" + (" (merge several with <<: [*a, *b])"
+                                                       if name is _MERGE else ""),
+                     key.mark, (*path, shown))
+            return
+        if (value.__class__ is _Scalar and value.plain and "：" in value.text
+                and value.mark.line > key.mark.line and _FW_KEY.match(value.text)):
+            self._fw_colon(value.mark, value.text, (*path, shown))
+        coll.items[name] = (key, value)
+        return
+
+    def _check_merge(self, value: Any, path: Path) -> None:
+        node = value.target if value.__class__ is _Alias else value
+        for item in node.items if node.__class__ is _Coll and not node.is_map else [node]:
+            item = item.target if item.__class__ is _Alias else item
+            if item.__class__ is not _Coll or not item.is_map:
+                self.add("E015", "'<<' (merge key) needs a mapping or a list of mappings",
+                         "write <<: *base, or <<: [*base, *other], where &base marks a mapping",
+                         value.mark, path)
+                return
+
+    def _comma_trap(self, trap: list[Any], stack: list[_Coll]) -> None:
+        mark, name, value, _, *pieces = trap
+        listed = ", ".join(f"'{_show(p)}'" for p in pieces)
+        many = "s" if len(pieces) > 1 else ""
+        if isinstance(name, str) and value is not None:
+            message = (f"{listed} read as key{many} with no value: the value of "
+                       f"'{_show(name)}' was cut at a comma inside {{…}}")
+            example = f'{name}: "{", ".join([value, *pieces])}"'
+        else:
+            message = f"{listed} read as key{many} with no value: a value was cut at a comma"
+            example = 'handoff: "tri(5min, 10min, 30min)"'
+        self.add("E009", message, f"quote a value that has commas inside {{…}}: {example}",
+                 mark, self._path(stack))
+
+    def _syntax(self, exc: yaml.MarkedYAMLError) -> None:
+        """Report a scanner/parser error, as a trap (E010, E014) when one explains it."""
+        pm, cm = exc.problem_mark, exc.context_mark
+        at = pm or cm
+        lines = _NEWLINE.split(self.text)
+        near = sorted({m.line for m in (cm, pm) if m is not None and m.line < len(lines)})
+        if any(self._angle_trap(lines, n) for n in near):
+            return
+        last = near[-1] if near else 0
+        for n in sorted({*near, last - 1, last - 2} - {-1, -2}, reverse=True):
+            hit = _FW_LINE.match(lines[n])
+            if hit:
+                mark = Mark(n + 1, hit.start(2) + 1)
+                return self._fw_colon(mark, lines[n][hit.start(1):].strip())
+        mark = Mark(at.line + 1, at.column + 1) if at else Mark(1, 1)
+        problem = exc.problem or str(exc)
+        message = f"YAML syntax error: {problem}"
+        if exc.context:
+            where = f" at line {cm.line + 1}" if cm is not None and cm.line != mark.line - 1 else ""
+            message += f" ({exc.context}{where})"
+        line = lines[mark.line - 1] if mark.line <= len(lines) else ""
+        char = line[mark.col - 1: mark.col]
+        hint = next((h for k, h in _SYNTAX_HINTS if k in problem), None)
+        if char == "\t":
+            hint = _SYNTAX_HINTS[0][1]
+        elif hint is None and char and char in "@`%!&*|":
+            hint = f"'{char}' cannot start an unquoted value: put the value in quotes"
+        self.add("E006", message, hint or "check this line and the one above it; putting the "
+                 "value in quotes often helps", mark)
+
+    def _angle_trap(self, lines: list[str], n: int) -> bool:
+        line = lines[n]
+        hit = _ANGLE.search(line)
+        if not hit or _BLOCK_HEADER.match(line, hit.start(1)):
+            return False
+        char, pos = hit.group(1), hit.start(1)
+        value = re.split(r"\s#", line[pos:])[0].strip()
+        if re.search(r"[\[{]", line[:pos]):
+            value = re.split(r"[,}\]]", value)[0].strip()
+        key = re.search(r"([^\s{,\[]+):\s*\Z", line[:pos])
+        example = (f"{key.group(1)}: " if key else "") + f'"{value}"'
+        why = "the start of a folded text block" if char == ">" else "a special character"
+        self.add("E010", f"'{_show(value)}' starts with '{char}', which YAML reads as {why}",
+                 f"quote it, or write {{{'at_least' if char == '>' else 'at_most'}: …}}: "
+                 f"{example}", Mark(n + 1, pos + 1))
+        return True
+
+    def build(self, node: Any, path: Path, values: dict[Path, Mark], keys: dict[Path, Mark]
+              ) -> Any:
+        """Plain data for a node, recording marks; aliases are copied, marked at the alias."""
+        if node.__class__ is _Alias:
+            node = node.target
+            if node.__class__ is _Scalar:
+                return node.value
+        if not node.is_map:
+            out: list[Any] = []
+            for i, item in enumerate(node.items):
+                values[p := (*path, i)] = item.mark
+                out.append(item.value if item.__class__ is _Scalar
+                           else self.build(item, p, values, keys))
+            return out
+        data: dict[str, Any] = {}
+        for name, (key, value) in _entries(node).items():
+            values[p := (*path, name)] = value.mark
+            keys[p] = key.mark
+            data[name] = (value.value if value.__class__ is _Scalar
+                          else self.build(value, p, values, keys))
+        return data
+
+
+def _entries(node: _Coll) -> dict[Any, tuple[Any, Any]]:
+    """A mapping's items with merge keys expanded in place.
+
+    As in YAML 1.1: explicit keys win wherever they appear, and among merged mappings the
+    earlier one wins.  Cached because an anchored mapping may be merged many times.
+    """
+    if node.entries is None:
+        if not node.merge:
+            node.entries = node.items
+        else:
+            out: dict[Any, tuple[Any, Any]] = {}
+            for name, (key, value) in node.items.items():
+                if name is not _MERGE:
+                    out[name] = (key, value)
+                    continue
+                source = value.target if value.__class__ is _Alias else value
+                for src in source.items if not source.is_map else [source]:
+                    src = src.target if src.__class__ is _Alias else src
+                    for entry, pair in _entries(src).items():
+                        if entry not in node.items and entry not in out:
+                            out[entry] = pair
+            node.entries = out
+    return node.entries
+
+
+class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    """PyYAML's pure-Python parser: the same events as libyaml, for machines without it."""
+
+    def __init__(self, text: str) -> None:
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
+def load_yaml(source: str | bytes, filename: str = "<string>") -> LoadedYaml:
+    """Read ``source`` as procmap's YAML dialect (SPEC §2.2) into plain data with locations.
+
+    Raises :class:`ModelError` holding every fatal finding (each with file, line and col) and
+    any warnings when the text cannot be read; warnings alone are returned in ``findings``.
+    No exception of the YAML library and no traceback ever reaches the caller.
+    """
+    reader = _Reader(filename)
+    try:
+        text = reader.decode(source)
+        root = reader.compose(text) if text is not None else None
+        if root is not None and not any(f.is_error for f in reader.findings):
+            if root.__class__ is _Scalar and root.value is None and not root.text:
+                reader.add("E003", "the file is empty", "start it with `procmap: 1`", Mark(1, 1))
+            elif root.__class__ is _Scalar and _FW_KEY.match(root.text):
+                reader._fw_colon(root.mark, root.text)
+            elif root.__class__ is not _Coll or not root.is_map:
+                kind = "a list" if root.__class__ is _Coll else f"the value '{_show(root.text)}'"
+                reader.add("E005", f"the top level must be a mapping of keys, but the file holds "
+                           f"{kind}", "start the file with `procmap: 1` and write `key: value` "
+                           "lines at the left margin", root.mark)
+        if root is None or any(f.is_error for f in reader.findings):
+            raise ModelError(reader.findings)
+        values: dict[Path, Mark] = {(): root.mark}
+        keys: dict[Path, Mark] = {}
+        data = reader.build(root, (), values, keys)
+    except ModelError:
+        raise
+    except Exception as exc:  # never a traceback: the library failed in a way not foreseen
+        reader.add("E019", f"the YAML could not be read ({type(exc).__name__}: "
+                   f"{_show(str(exc), 120)})", "please report this file to the procmap "
+                   "maintainers", Mark(1, 1))
+        raise ModelError(reader.findings) from exc
+    return LoadedYaml(data, Locator(filename, values, keys), tuple(reader.findings))
