@@ -306,8 +306,8 @@ class Calendar:
 
     __slots__ = (
         "_cum", "_d_hi", "_d_lo", "_empty", "_ends", "_holidays", "_last_special", "_starts",
-        "_tod", "_u_hi", "_u_lo", "_week", "_weekday0", "_weekly", "_weekly_open", "_workdays",
-        "is_always", "name", "origin",
+        "_t_hi", "_t_lo", "_tail", "_tod", "_week", "_weekday0", "_weekly", "_weekly_open",
+        "_workdays", "is_always", "name", "origin",
     )  # fmt: skip
 
     def __init__(
@@ -355,8 +355,9 @@ class Calendar:
         self._starts: list[float] = []
         self._ends: list[float] = []
         self._cum: list[float] = [0.0]
+        self._tail = (0, -1)
         self._d_lo = self._d_hi = -2
-        self._u_lo = self._u_hi = 0.0
+        self._t_lo = self._t_hi = 0.0
         if not (self.is_always or self._empty):
             self._rebuild(-2, 366)
 
@@ -372,19 +373,24 @@ class Calendar:
         )
 
     # -- the precomputed intervals ------------------------------------------------------------
+    # Boundaries are stored on the public axis (one rounding when built, none per query); the
+    # merging and the cumulative open time are done in integer seconds from the origin's
+    # midnight, so they are exact.
 
     def _rebuild(self, d_lo: int, d_hi: int) -> None:
         self._starts, self._ends, self._cum = [], [], [0.0]
+        self._tail = (0, -1)
         self._d_lo = self._d_hi = d_lo
-        self._u_lo = (d_lo + 1) * DAY  # day d_lo - 1 may spill into d_lo: trust from d_lo + 1
+        self._t_lo = (d_lo + 1) * DAY - self._tod  # day d_lo - 1 may spill into d_lo
         self._extend(d_hi)
 
     def _extend(self, d_hi: int) -> None:
         """Append the intervals of days [_d_hi, d_hi), merging any that touch or overlap."""
         if d_hi - self._d_lo > 2 * _MAX_DAYS or d_hi > _MAX_DAYS:
             raise ValueError(f"calendar {self.name!r}: query more than 1000 years from its origin")
-        starts, ends, cum = self._starts, self._ends, self._cum
+        starts, ends, cum, tod = self._starts, self._ends, self._cum, self._tod
         weekly, hol, wd, wd0 = self._weekly, self._holidays, self._workdays, self._weekday0
+        tail_s, tail_e = self._tail  # the last interval, in integer seconds
         for k in range(self._d_hi, d_hi):
             if k in wd:
                 ranges = weekly[0]
@@ -394,37 +400,40 @@ class Calendar:
                 ranges = weekly[(wd0 + k) % 7]
             base = k * DAY
             for s, e in ranges:
-                s, e = float(base + s), float(base + e)
-                if ends and s <= ends[-1]:
-                    if e > ends[-1]:
-                        ends[-1] = e
-                        cum[-1] = cum[-2] + (e - starts[-1])
+                s, e = base + s, base + e
+                if starts and s <= tail_e:
+                    if e > tail_e:
+                        tail_e = e
+                        ends[-1] = e - tod
+                        cum[-1] = cum[-2] + (e - tail_s)
                 else:
-                    starts.append(s)
-                    ends.append(e)
+                    tail_s, tail_e = s, e
+                    starts.append(s - tod)
+                    ends.append(e - tod)
                     cum.append(cum[-1] + (e - s))
+        self._tail = (tail_s, tail_e)
         self._d_hi = d_hi
-        self._u_hi = float(d_hi * DAY)
+        self._t_hi = d_hi * DAY - tod
 
-    def _cover(self, u: float) -> None:
-        """Make the lists exact around internal time u (called only when u is outside them)."""
-        if not math.isfinite(u):
-            raise ValueError(f"calendar {self.name!r}: time {u - self._tod!r} is not finite")
-        k = math.floor(u / DAY)
+    def _cover(self, t: float) -> None:
+        """Make the lists exact around t (called only when t is outside them)."""
+        if not math.isfinite(t):
+            raise ValueError(f"calendar {self.name!r}: time {t!r} is not finite")
+        k = math.floor((t + self._tod) / DAY)
         if abs(k) > _MAX_DAYS:
-            raise ValueError(f"calendar {self.name!r}: {u - self._tod!r} s is over 1000 years away")
-        if u < self._u_lo:
+            raise ValueError(f"calendar {self.name!r}: {t!r} s is over 1000 years away")
+        if t < self._t_lo:
             self._rebuild(k - 31, self._d_hi)
-        if u >= self._u_hi:
+        if t >= self._t_hi:
             self._extend(max(k + 8, self._d_hi + 365))
 
     def _grow(self) -> None:
         self._extend(self._d_hi + 365)
 
-    def _open_forever(self, u: float) -> bool:
-        """Open all week and past every holiday: the stretch open at u never closes."""
+    def _open_forever(self, t: float) -> bool:
+        """Open all week and past every holiday: the stretch open at t never closes."""
         last = self._last_special
-        return self._weekly_open == WEEK and (last is None or u >= (last + 2) * DAY)
+        return self._weekly_open == WEEK and (last is None or t >= (last + 2) * DAY - self._tod)
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -433,11 +442,10 @@ class Calendar:
             return True
         if self._empty:
             return False
-        u = t + self._tod
-        if not self._u_lo <= u < self._u_hi:
-            self._cover(u)
-        i = bisect_right(self._starts, u) - 1
-        return i >= 0 and u < self._ends[i]
+        if not self._t_lo <= t < self._t_hi:
+            self._cover(t)
+        i = bisect_right(self._starts, t) - 1
+        return i >= 0 and t < self._ends[i]
 
     def open_between(self, t1: float, t2: float) -> float:
         """Open seconds in [t1, t2] (0 when t2 ≤ t1)."""
@@ -449,21 +457,19 @@ class Calendar:
             return 0.0
         if t2 == math.inf:
             return math.inf
-        tod = self._tod
-        u1, u2 = t1 + tod, t2 + tod
-        if not self._u_lo <= u1 < self._u_hi:
-            self._cover(u1)
-        if u2 >= self._u_hi:
-            self._cover(u2)
+        if not self._t_lo <= t1 < self._t_hi:
+            self._cover(t1)
+        if t2 >= self._t_hi:
+            self._cover(t2)
         starts, ends, cum = self._starts, self._ends, self._cum
-        i = bisect_right(starts, u1) - 1
-        j = bisect_right(starts, u2) - 1
+        i = bisect_right(starts, t1) - 1
+        j = bisect_right(starts, t2) - 1
         if i == j:
-            if i < 0 or u1 >= ends[i]:
+            if i < 0 or t1 >= ends[i]:
                 return 0.0
-            return t2 - t1 if u2 <= ends[i] else ends[i] - u1
-        first = ends[i] - u1 if i >= 0 and u1 < ends[i] else 0.0
-        last = (u2 if u2 < ends[j] else ends[j]) - starts[j]
+            return t2 - t1 if t2 <= ends[i] else ends[i] - t1
+        first = ends[i] - t1 if i >= 0 and t1 < ends[i] else 0.0
+        last = (t2 if t2 < ends[j] else ends[j]) - starts[j]
         return first + (cum[j] - cum[i + 1]) + last
 
     def add_open(self, t: float, d: float) -> float:
@@ -477,22 +483,24 @@ class Calendar:
             return t + d
         if self._empty or d == math.inf:
             return math.inf
-        tod = self._tod
-        u = t + tod
-        if not self._u_lo <= u < self._u_hi:
-            self._cover(u)
+        if not self._t_lo <= t < self._t_hi:
+            self._cover(t)
         starts, ends, cum = self._starts, self._ends, self._cum
-        i = bisect_right(starts, u) - 1
-        if i >= 0 and u < ends[i]:
-            while ends[i] >= self._u_hi:  # make the current stretch final before measuring it
+        # Rounding (d - room, cum + d) can push an end that falls on a close a hair into the
+        # next interval; within eps we take the close: the earliest instant, as promised.
+        eps = 1e-13 * max(abs(t), d, 1.0)
+        i = bisect_right(starts, t) - 1
+        inside = i >= 0 and t < ends[i]
+        if inside:
+            while ends[i] >= self._t_hi:  # make the current stretch final before measuring it
                 if self._open_forever(ends[i]):
                     return t + d
                 self._grow()
-            room = ends[i] - u
+            room = ends[i] - t
             if d <= room:
                 return t + d
             d -= room
-        k = i + 1  # the first interval wholly after u; open time from cum[k] on
+        k = i + 1  # the first interval wholly after t; open time from cum[k] on
         base = cum[k]
         target = base + d
         while cum[-1] < target:
@@ -505,7 +513,9 @@ class Calendar:
         while rem <= 0 and j > k:
             j -= 1
             rem = d - (cum[j] - base)
-        return min(starts[j] + rem, ends[j]) - tod
+        if rem <= eps and (j > k or inside):
+            return ends[j - 1]
+        return min(starts[j] + rem, ends[j])
 
     def next_open(self, t: float) -> float:
         """t if open at t, else the start of the next open interval (inf if there is none)."""
@@ -513,15 +523,14 @@ class Calendar:
             return t
         if self._empty or t == math.inf:
             return math.inf
-        u = t + self._tod
-        if not self._u_lo <= u < self._u_hi:
-            self._cover(u)
-        i = bisect_right(self._starts, u) - 1
-        if i >= 0 and u < self._ends[i]:
+        if not self._t_lo <= t < self._t_hi:
+            self._cover(t)
+        i = bisect_right(self._starts, t) - 1
+        if i >= 0 and t < self._ends[i]:
             return t
         while i + 1 >= len(self._starts):
             self._grow()
-        return self._starts[i + 1] - self._tod
+        return self._starts[i + 1]
 
     def next_close(self, t: float) -> float:
         """If open at t, the end of the open stretch (back-to-back intervals are one); else t."""
@@ -529,17 +538,16 @@ class Calendar:
             return math.inf
         if self._empty:
             return t
-        u = t + self._tod
-        if not self._u_lo <= u < self._u_hi:
-            self._cover(u)
-        i = bisect_right(self._starts, u) - 1
-        if not (i >= 0 and u < self._ends[i]):
+        if not self._t_lo <= t < self._t_hi:
+            self._cover(t)
+        i = bisect_right(self._starts, t) - 1
+        if not (i >= 0 and t < self._ends[i]):
             return t
-        while self._ends[i] >= self._u_hi:  # the stretch may go on into days not built yet
+        while self._ends[i] >= self._t_hi:  # the stretch may go on into days not built yet
             if self._open_forever(self._ends[i]):
                 return math.inf
             self._grow()
-        return self._ends[i] - self._tod
+        return self._ends[i]
 
     def intervals(self, t1: float, t2: float) -> Iterator[tuple[float, float]]:
         """The open intervals (merged) clipped to [t1, t2], in order; lazy, so t2 may be inf."""
@@ -551,25 +559,22 @@ class Calendar:
             return
         if self._empty:
             return
-        tod = self._tod
-        u1, u2 = t1 + tod, t2 + tod
-        if not self._u_lo <= u1 < self._u_hi:
-            self._cover(u1)
-        i = max(bisect_right(self._starts, u1) - 1, 0)
+        if not self._t_lo <= t1 < self._t_hi:
+            self._cover(t1)
+        i = max(bisect_right(self._starts, t1) - 1, 0)
         while True:
-            while self._u_hi <= u2 and (i >= len(self._starts) or self._ends[i] >= self._u_hi):
+            while self._t_hi <= t2 and (i >= len(self._starts) or self._ends[i] >= self._t_hi):
                 if i < len(self._starts) and self._open_forever(self._ends[i]):
-                    s = self._starts[i]
-                    yield (t1 if s <= u1 else s - tod, t2)
+                    yield (max(self._starts[i], t1), t2)
                     return
                 self._grow()
             if i >= len(self._starts):
                 return
             s, e = self._starts[i], self._ends[i]
-            if s >= u2:
+            if s >= t2:
                 return
-            if e > u1:
-                yield (t1 if s <= u1 else s - tod, t2 if e >= u2 else e - tod)
+            if e > t1:
+                yield (max(s, t1), min(e, t2))
             i += 1
 
     def week_intervals(self) -> tuple[tuple[float, float], ...]:

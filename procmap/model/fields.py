@@ -135,7 +135,9 @@ Id = Annotated[str, PlainValidator(_id, json_schema_input_type=str)]
 NewId = Annotated[str, PlainValidator(_new_id, json_schema_input_type=str)]
 """An id being defined: also refuses the reserved words."""
 Label = Annotated[str, BeforeValidator(_label)]
-LabelList = Annotated[tuple[Label, ...], BeforeValidator(_one_or_many)]
+LabelList = Annotated[
+    tuple[Label, ...], BeforeValidator(_one_or_many, json_schema_input_type=str | list[str])
+]
 
 
 # --- durations, distributions, rates, shares ------------------------------------------------

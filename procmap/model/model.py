@@ -98,7 +98,7 @@ def build_calendars(doc: Document, origin: datetime | None = None) -> dict[str, 
         spec = doc.calendars[cid]
         holidays = {d for a, b in spec.holidays for d in _days(a, b)}
         workdays = {d for a, b in spec.workdays for d in _days(a, b)}
-        weekly = spec.weekly
+        weekly = spec.weekly.hours if spec.weekly is not None else None
         if spec.extends and spec.extends in doc.calendars and spec.extends not in seen:
             p_weekly, p_holidays, p_workdays = resolve(spec.extends, (*seen, cid))
             holidays |= p_holidays

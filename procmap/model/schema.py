@@ -9,6 +9,7 @@ schema-valid document.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -150,17 +151,29 @@ class Sipoc(Base):
 # --- calendars and teams --------------------------------------------------------------------
 
 
-def _v_weekly(value: object) -> WeeklyHours:
+@dataclass(frozen=True)
+class WeeklySpec:
+    """Parsed weekly hours, with the mapping as written (for round trips and display)."""
+
+    hours: WeeklyHours
+    raw: dict[str, Any]
+
+
+def _v_weekly(value: object) -> WeeklySpec:
+    if isinstance(value, WeeklySpec):
+        return value
     if not isinstance(value, dict):
         raise problem(
-            "E102", 'weekly must be a mapping of day specs to hours, e.g. {mon-fri: "09:00-18:00"}'
+            "E102",
+            'weekly must be a mapping of day specs to hours, e.g. {mon-fri: "09:00-18:00"}',
         )
-    return _parsing(lambda: parse_weekly(value))
+    return WeeklySpec(_parsing(lambda: parse_weekly(value)), dict(value))
 
 
 WeeklyField = Annotated[
-    WeeklyHours,
+    WeeklySpec,
     PlainValidator(_v_weekly, json_schema_input_type=dict[str, str | list[str]]),
+    PlainSerializer(lambda w: w.raw),
 ]
 
 

@@ -16,10 +16,10 @@ def document_schema() -> dict[str, Any]:
     """The JSON Schema of a procmap process file, generated from the pydantic models."""
     schema = Document.model_json_schema(by_alias=True, mode="validation")
     return {
+        **schema,
         "$schema": DRAFT,
         "$id": "procmap.schema.json",
         "title": "procmap process file",
-        **schema,
     }
 
 

@@ -312,6 +312,8 @@ def parse_rate(value: object, time_unit: str | None = None) -> Rate:
     sends work should be removed, and a zero rate would divide by zero downstream.
     """
     _refuse_bool(value, "rate")
+    if isinstance(value, str) and _NUM_RE.fullmatch(value.strip()):  # a quoted bare number
+        return Rate(parse_rate(float(value), time_unit).per_second, value.strip())
     if _real(value):
         x = _check_number(float(value), _q(value), "rate")  # type: ignore[arg-type]
         per = _CANONICAL_SECONDS[_bare_unit(time_unit)]
@@ -372,22 +374,22 @@ def _share(value: object, what: str, *, fractions: bool) -> float:
     _refuse_bool(value, what)
     if _real(value):
         x = _check_number(float(value), _q(value), what)  # type: ignore[arg-type]
-        return _unit_share(x, _q(value), what, percent=False)
+        return _unit_share(x, _q(value), what, form="number")
     if not isinstance(value, str):
         raise ValueProblem("E116", f"expected a {what}, got {_kind(value)}", f"write {forms}")
     text = value.strip()
     check_fullwidth(text, what)
     if m := _PCT_RE.fullmatch(text):
         x = _check_number(float(m["num"]), f"'{text}'", what)
-        return _unit_share(x / 100, f"'{text}'", what, percent=True)
+        return _unit_share(x / 100, f"'{text}'", what, form="percent")
     if _NUM_RE.fullmatch(text):
         x = _check_number(float(text), f"'{text}'", what)
-        return _unit_share(x, f"'{text}'", what, percent=False)
+        return _unit_share(x, f"'{text}'", what, form="number")
     if fractions and (m := _FRACTION_RE.fullmatch(text)):
         a, b = int(m["a"]), int(m["b"])
         if b == 0:
             raise ValueProblem("E116", f"{what} '{text}' divides by zero", f"write {forms}")
-        return _unit_share(a / b, f"'{text}'", what, percent=False)
+        return _unit_share(a / b, f"'{text}'", what, form="fraction")
     if _NONFINITE_RE.fullmatch(text):
         raise ValueProblem("E112", f"{what} '{text}' is not a finite number", f"write {forms}")
     if text.startswith("-"):
@@ -397,16 +399,17 @@ def _share(value: object, what: str, *, fractions: bool) -> float:
     raise ValueProblem("E116", f"'{text}' is not a {what}", f"write {forms}")
 
 
-def _unit_share(x: float, shown: str, what: str, *, percent: bool) -> float:
+def _unit_share(x: float, shown: str, what: str, *, form: str) -> float:
+    """Check 0 <= x <= 1; a plain number up to 100 was surely meant as a percentage."""
     if x <= 1:
         return x
-    if not percent and x <= 100:
+    if form == "number" and x <= 100:
         raise ValueProblem(
             "E115",
             f"{what} {shown} is above 1: write {_fmt_num(x)}%",
             f"or the fraction {x / 100:g}",
         )
-    limit = "100%" if percent else "1"
+    limit = "100%" if form == "percent" else "1"
     raise ValueProblem(
         "E116", f"{what} {shown} is above {limit}", f"a {what} lies between 0% and 100%"
     )
@@ -541,7 +544,7 @@ _SYMBOL_OP: dict[str, TargetOp] = {
     "==": "equals",
     "=": "equals",
 }
-_TARGET_RE = re.compile(r"(?P<op><=|>=|==|≤|≥|<|>|=)\s*(?P<value>\S.*)")
+_TARGET_RE = re.compile(r"(?P<op><=|>=|==|≤|≥|<|>|=)\s*(?P<value>[^\s<>=≤≥].*)")
 _KEY_GUESS = {"max": "at_most", "maximum": "at_most", "most": "at_most", "min": "at_least",
               "minimum": "at_least", "least": "at_least", "eq": "equals", "equal": "equals"}
 _TARGET_HINT = "write {at_most: 2d}, {at_least: 95%}, {equals: 3}, or quoted '<= 2d', '>= 95%'"

@@ -1,32 +1,27 @@
 """procmap's YAML dialect (SPEC §2.2): a safe loader that remembers where every node sits.
 
-Why not ``yaml.safe_load``: PyYAML resolves YAML 1.1 scalars (``no`` -> False, ``1:30`` -> 90,
-``010`` -> 8, dates -> ``datetime``), silently keeps the last of two duplicate keys, expands
-alias bombs until memory runs out, recurses on deep nesting, and forgets line numbers.  Here the
-libyaml C parser (or PyYAML's pure-Python parser when libyaml is missing) only produces *events*;
-this module composes them itself, without recursion, and:
+Why not ``yaml.safe_load``: it resolves YAML 1.1 scalars (``no`` -> False, ``1:30`` -> 90,
+``010`` -> 8, dates -> ``datetime``), keeps the last of two duplicate keys, expands alias bombs
+until memory runs out, recurses on deep nesting and forgets line numbers.  Here libyaml's C
+parser (PyYAML's pure-Python parser without libyaml) only yields *events*; this module composes
+them itself, in a flat loop, so it can resolve plain scalars by the YAML 1.2 core schema minus
+octal, hex, sexagesimal and timestamps (``true``/``True``/``TRUE`` and the false forms are the
+only booleans, ``[-+]?[0-9]+`` is a decimal int; ``no``, ``0x1F``, ``1:30``, ``2026-01-05`` stay
+strings, as quoted and block scalars always do); count nodes *as if* aliases were expanded, so
+an alias bomb is refused at the alias that crosses ``MAX_NODES`` before anything is expanded;
+refuse nesting beyond ``MAX_DEPTH`` when it opens (libyaml keeps an explicit stack, so 5,000
+``[`` are harmless); never run a constructor; and record a :class:`Mark` per value and key.
 
-- resolves plain scalars by the YAML 1.2 core schema minus octal/hex/sexagesimal/timestamps:
-  ``true``/``false`` (any case form of the core schema) are booleans, ``null``/``~``/empty is
-  None, ``[-+]?[0-9]+`` is a decimal int, decimal/exponent and ``.inf``/``.nan`` are floats,
-  everything else (``no``, ``on``, ``0x1F``, ``1:30``, ``2026-01-05``) stays a string.  Quoted and
-  block scalars are always strings.  No constructor ever runs, so no Python object is built;
-- counts nodes *as if* aliases were expanded while it reads, so an alias bomb is refused at the
-  alias that crosses ``MAX_NODES`` before anything is expanded; nesting beyond ``MAX_DEPTH`` is
-  refused when it is opened (libyaml itself keeps an explicit stack, so 5,000 ``[`` are fine);
-- records a :class:`Mark` for every value and every mapping key by path, for ``file:line:col``.
-
-Decisions: the only tags allowed are the standard ``!!str !!int !!float !!bool !!null !!map
-!!seq`` and the non-specific ``!`` (a string); any other tag is an error, even harmless ones,
-because a tag never means anything in a procmap file.  An unquoted value starting with ``<``
-(``target: <= 2d``) is legal YAML and loads as the string the schema accepts, so it is left
-alone; only when YAML fails to read a line whose value starts with ``>`` or ``<`` (``target: >=
-95%``: ``>`` opens a folded block) does the syntax error become E010 with the quoting hint.  The
-full-width colon is reported when a *plain* scalar looks like ``key：value`` with an ASCII key
-and sits where YAML expected nested lines (a value that starts below its key, a list item, the
-top level), when a key with no value contains it, and when a syntax error is near a line that
-uses it; Chinese prose such as ``注意：请确认`` is left alone.  Aliases give copies: each path gets
-its own dict/list, marked at the alias itself and, below it, at the anchored definition.
+Decisions.  Allowed tags: ``!!str !!int !!float !!bool !!null !!map !!seq`` (on a value of
+that kind) and the non-specific ``!``; any other tag is E011, harmless or not, since no tag means
+anything in a procmap file.  An unquoted value starting with ``<`` (``target: <= 2d``) is legal
+YAML and loads as the string the schema accepts, so it is left alone; E010 replaces a *syntax
+error* on a line whose value starts with ``>`` or ``<`` (``target: >= 95%``: ``>`` opens a folded
+block).  The full-width colon (E014) is reported for plain scalars shaped ``key：value`` with an
+ASCII key where YAML expected nested lines (a value starting below its key, a list item, the top
+level), for a key with no value that contains it, and for a syntax error next to a line using
+it; Chinese prose such as ``注意：请确认`` is left alone.  Aliases give independent copies, marked
+at the alias and, below it, at the anchored definition (likewise for merged keys).
 """
 
 from __future__ import annotations
@@ -38,16 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from yaml.events import (
-    AliasEvent,
-    DocumentStartEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-)
+import yaml.events as ev
 
 from procmap.errors import Finding, ModelError
 
@@ -83,23 +69,19 @@ _FW_KEY = re.compile(r"[A-Za-z_][\w-]*\s*：")  # plain scalar that looks like `
 _FW_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?([^\s:：#'\"{}\[\],]+)[ \t]*(：)")
 _ANGLE = re.compile(r"(?:^[ \t]*(?:-[ \t]+)*|:[ \t]+|[\[{,][ \t]*)([<>])")
 _BLOCK_HEADER = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]?)?[ \t]*(?:#.*)?\Z")
-_SYNTAX_HINTS = (
-    ("tab", "indent with spaces: YAML does not allow tab characters for indentation"),
-    ("mapping values are not allowed", "a ': ' appears where no new key can start: quote a value "
-     "that contains ': ', or fix the indentation of this line"),
+_SYNTAX_HINTS = (  # words in libyaml's problem -> what to do, in plain words
+    ("tab", "indent with spaces: YAML does not allow tabs for indentation"),
+    ("mapping values are not allowed", "quote a value that contains ': ', or fix the "
+     "indentation of this line"),
     ("expected ':'", "write `key: value` with an ASCII ':' and a space; a text continued on the "
      "next line must be indented more than its key"),
     ("expected key", "this line does not line up with the keys above it: check its indentation"),
-    ("'-' indicator", "this line does not line up with the '- ' items above it: check its "
-     "indentation"),
-    ("',' or ']'", "a [...] list is not closed, or an item needs quotes (it has a comma, bracket "
-     "or ': ' inside)"),
-    ("',' or '}'", "a {...} mapping is not closed, or a value needs quotes (it has a comma or "
-     "bracket inside)"),
+    ("'-' indicator", "this line does not line up with the '- ' items above it"),
+    ("',' or ']'", "a [...] list is not closed, or an item with a comma or bracket needs quotes"),
+    ("',' or '}'", "a {...} mapping is not closed, or a value with a comma needs quotes"),
     ("end of stream", "a quote or bracket is opened and never closed"),
     ("escape", "in double quotes a backslash starts an escape: use single quotes instead"),
-    ("sequence entries are not allowed", "a '- ' item cannot follow a value on the same line: "
-     "put the list on its own lines, indented"),
+    ("sequence entries are not allowed", "put the '- ' items on their own lines, indented"),
 )
 
 
@@ -121,20 +103,15 @@ class Locator:
 
     __slots__ = ("filename", "keys", "values")
 
-    def __init__(
-        self,
-        filename: str = "<string>",
-        values: dict[Path, Mark] | None = None,
-        keys: dict[Path, Mark] | None = None,
-    ) -> None:
+    def __init__(self, filename: str = "<string>", values: dict[Path, Mark] | None = None,
+                 keys: dict[Path, Mark] | None = None) -> None:
         self.filename = filename
         self.values: dict[Path, Mark] = {} if values is None else values
         self.keys: dict[Path, Mark] = {} if keys is None else keys
 
     @classmethod
-    def from_marks(
-        cls, filename: str, values: dict[Path, Mark], keys: dict[Path, Mark]
-    ) -> Locator:
+    def from_marks(cls, filename: str, values: dict[Path, Mark], keys: dict[Path, Mark]
+                   ) -> Locator:
         """A locator over copies of the given marks (for tests and scenario merges)."""
         return cls(filename, dict(values), dict(keys))
 
@@ -317,17 +294,19 @@ class _Reader:
         return None
 
     def _events(self, get: Any) -> Any:  # the hot loop: kept flat on purpose
+        scalar, alias, map_start, seq_start = (
+            ev.ScalarEvent, ev.AliasEvent, ev.MappingStartEvent, ev.SequenceStartEvent)
         stack: list[_Coll] = []
         top: Any = None
         total = 0
         get()  # StreamStartEvent
-        if get().__class__ is StreamEndEvent:
+        if get().__class__ is ev.StreamEndEvent:
             self.add("E003", "the file is empty", "start it with `procmap: 1`", Mark(1, 1))
             return None
         while True:
             event = get()
             cls = event.__class__
-            if cls is ScalarEvent:
+            if cls is scalar:
                 sm = event.start_mark
                 text = event.value
                 if event.tag is not None:
@@ -340,8 +319,8 @@ class _Reader:
                 total += 1
                 if event.anchor is not None:
                     self._define(event.anchor, node)
-            elif cls is MappingStartEvent or cls is SequenceStartEvent:
-                is_map = cls is MappingStartEvent
+            elif cls is map_start or cls is seq_start:
+                is_map = cls is map_start
                 top = _Coll(is_map, bool(event.flow_style), _mark(event), event.anchor)
                 total += 1
                 if len(stack) >= MAX_DEPTH:
@@ -352,7 +331,7 @@ class _Reader:
                     self.open_anchors.add(event.anchor)
                 stack.append(top)
                 continue
-            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+            elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
                 node = stack.pop()
                 if node.trap:
                     self._comma_trap(node.trap, stack)
@@ -362,7 +341,7 @@ class _Reader:
                 if not stack:
                     break
                 top = stack[-1]
-            elif cls is AliasEvent:
+            elif cls is alias:
                 node = self._alias(event, stack)
                 total += node.size
             else:
@@ -395,7 +374,7 @@ class _Reader:
                     self._pair(top, key, node, stack)
         get()  # DocumentEndEvent
         event = get()
-        if event.__class__ is DocumentStartEvent:
+        if event.__class__ is ev.DocumentStartEvent:
             self.add("E004", "the file holds more than one YAML document (a second '---')",
                      "keep one model per file: remove the '---' line or split the file",
                      _mark(event))
@@ -471,8 +450,10 @@ class _Reader:
                      f"write [{_show(text.replace('，', ', '))}] for separate items, or quote "
                      "the text to keep it as one", node.mark, self._path(stack))
 
-    def _fw_colon(self, mark: Mark, text: str, path: Path = ()) -> None:
+    def _fw_colon(self, mark: Mark, text: str, path: Path = (), shift: bool = True) -> None:
         key, _, rest = (part.strip() for part in text.partition("："))
+        if shift:  # point at the colon itself (the key before it is short and on this line)
+            mark = Mark(mark.line, mark.col + text.index("："))
         self.add("E014", f"full-width colon '：' (U+FF1A) after '{_show(key)}': use ':'",
                  f"write `{_show(key)}: {_show(rest)}` with an ASCII ':' and a space "
                  "(switch the input method to half-width)", mark, path)
@@ -556,9 +537,10 @@ class _Reader:
         last = near[-1] if near else 0
         for n in sorted({*near, last - 1, last - 2} - {-1, -2}, reverse=True):
             hit = _FW_LINE.match(lines[n])
-            if hit:
+            if hit:  # replaces an E014 the parser's last events already gave for this line
+                self.findings = [f for f in self.findings if (f.code, f.line) != ("E014", n + 1)]
                 mark = Mark(n + 1, hit.start(2) + 1)
-                return self._fw_colon(mark, lines[n][hit.start(1):].strip())
+                return self._fw_colon(mark, lines[n][hit.start(1):].strip(), shift=False)
         mark = Mark(at.line + 1, at.column + 1) if at else Mark(1, 1)
         problem = exc.problem or str(exc)
         message = f"YAML syntax error: {problem}"
@@ -661,7 +643,7 @@ def load_yaml(source: str | bytes, filename: str = "<string>") -> LoadedYaml:
         text = reader.decode(source)
         root = reader.compose(text) if text is not None else None
         if root is not None and not any(f.is_error for f in reader.findings):
-            if root.__class__ is _Scalar and root.value is None and not root.text:
+            if root.__class__ is _Scalar and root.value is None:
                 reader.add("E003", "the file is empty", "start it with `procmap: 1`", Mark(1, 1))
             elif root.__class__ is _Scalar and _FW_KEY.match(root.text):
                 reader._fw_colon(root.mark, root.text)
