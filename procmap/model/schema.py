@@ -355,6 +355,7 @@ class When(Base):
     segment: Annotated[
         tuple[Id, ...],
         PlainValidator(lambda v: _ids_list(v), json_schema_input_type=list[str] | str),
+        PlainSerializer(list),
     ]
     """The segments this branch takes."""
 
@@ -657,6 +658,7 @@ class Sla(Base):
     pause: Annotated[
         tuple[Id, ...],
         PlainValidator(lambda v: _ids_list(v), json_schema_input_type=list[str] | str),
+        PlainSerializer(list),
     ] = ()
     """Stages during which the clock stops (waiting on the customer)."""
     escalate: tuple[Escalation, ...] = ()
