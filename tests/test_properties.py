@@ -134,6 +134,17 @@ def test_random_valid_models_load_and_round_trip(doc):
     assert math.isclose(analysis.stages["end"].visits_per_case, 1.0, rel_tol=1e-9)
 
 
+def _assert_clean_outcome(text: str) -> None:
+    """A model, or located error findings: never another exception."""
+    try:
+        model, findings = check_text(text, "mutated.yaml")
+    except procmap.ModelError as exc:
+        model, findings = None, exc.findings
+    if model is None:
+        assert any(f.is_error for f in findings)
+        assert all(f.line is not None and f.file == "mutated.yaml" for f in findings)
+
+
 def _texts() -> list[str]:
     return [p.read_text(encoding="utf-8") for p in EXAMPLES]
 
@@ -192,16 +203,7 @@ def test_text_mutations_never_raise_anything_but_model_errors(data):
             lines[i] = "  " + lines[i] if data.draw(st.booleans()) else lines[i].lstrip()
         elif op == "swap" and i + 1 < len(lines):
             lines[i], lines[i + 1] = lines[i + 1], lines[i]
-    mutated = "\n".join(lines)
-    try:
-        model, findings = check_text(mutated, "mutated.yaml")
-    except procmap.ModelError as exc:
-        assert exc.findings
-        assert all(f.line is not None for f in exc.findings)
-        return
-    if model is None:
-        assert any(f.is_error for f in findings)
-        assert all(f.line is not None for f in findings)
+    _assert_clean_outcome("\n".join(lines))
 
 
 def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
@@ -227,11 +229,4 @@ def test_value_mutations_never_raise_anything_but_model_errors(data):
         for part in path[:-1]:
             parent = parent[part]
         parent[path[-1]] = data.draw(JUNK)
-    try:
-        model, findings = check_text(to_yaml(doc), "mutated.yaml")
-    except procmap.ModelError as exc:
-        assert exc.findings
-        return
-    if model is None:
-        assert any(f.is_error for f in findings)
-        assert all(f.line is not None for f in findings)
+    _assert_clean_outcome(to_yaml(doc))
