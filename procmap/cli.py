@@ -53,8 +53,8 @@ def print_findings(findings: list[Finding], console: Console | None = None) -> N
     for f in findings:
         style = "red" if f.is_error else "yellow"
         console.print(
-            f"{f.where()}: [{style}]{f.code}[/{style}] "
-            + (f"[scenario {f.scenario}] " if f.scenario else "")
+            f"{_esc(f.where())}: [{style}]{f.code}[/{style}] "
+            + (_esc(f"[scenario {f.scenario}] ") if f.scenario else "")
             + _esc(f.message)
         )
         if f.hint:
@@ -140,9 +140,8 @@ def validate(
             )
             continue
         print_findings(findings)
-        scen = (
-            f", {len(model.scenarios)} scenarios" if model is not None and model.scenarios else ""
-        )
+        n_scen = len(model.scenarios) if model is not None else 0
+        scen = f", {n_scen} scenario{'s' * (n_scen != 1)}" if n_scen else ""
         summary = f"{path}: {len(errors)} error{'s' * (len(errors) != 1)}, {len(warnings)} warning{'s' * (len(warnings) != 1)}{scen}"
         _err().print(f"[red]{summary}[/red]" if bad else f"[green]{summary} — ok[/green]")
     if fmt is OutputFormat.json:

@@ -61,32 +61,43 @@ EXAMPLES: dict[str, Distribution] = {
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("5min", Constant(300.0)), ("0", Constant(0.0)), (300, Constant(300 * H)), (0.5, Constant(1800.0)),
-     ("const(5min)", Constant(300.0)), ("exp(10min)", Exponential(600.0)),
-     ("uniform(2min, 5min)", Uniform(120.0, 300.0)),
-     ("tri(2min, 5min, 15min)", Triangular(120.0, 300.0, 900.0)),
-     ("tri( 2 min ,5min,  15 min )", Triangular(120.0, 300.0, 900.0)),
-     ("pert(1h, 2h, 4h)", Pert(3600.0, 7200.0, 14400.0)),
-     ("normal(40min, 20min)", Normal(2400.0, 1200.0)),
-     ("lognormal(40min, 20min)", Lognormal(2400.0, 1200.0)),
-     ("gamma(50min, 25min)", Gamma(3000.0, 1500.0)), ("erlang(3, 1h)", Erlang(3, 3600.0)),
-     ("weibull(1.5, 2h)", Weibull(1.5, 7200.0)),
-     ("empirical([5min, 7min, 12min])", Empirical((300.0, 420.0, 720.0))),
-     ("empirical(5min, 7min)", Empirical((300.0, 420.0))),
-     ("EXP(10分钟)", Exponential(600.0)), ("exponential(1h)", Exponential(3600.0)),
-     ("triangular(1h, 1h, 2h)", Triangular(3600.0, 3600.0, 7200.0)),
-     ("tri(1小时, 2小时, 1天)", Triangular(3600.0, 7200.0, 86400.0)),
-     ({"dist": "tri", "min": "2min", "mode": "5min", "max": "15min"}, Triangular(120.0, 300.0, 900.0)),
-     ({"dist": "exp", "mean": "10min"}, Exponential(600.0)),
-     ({"dist": "uniform", "a": "2min", "b": "5min"}, Uniform(120.0, 300.0)),
-     ({"dist": "normal", "mean": "40min", "sd": "20min"}, Normal(2400.0, 1200.0)),
-     ({"dist": "erlang", "k": 3, "mean": 1}, Erlang(3, 3600.0)),
-     ({"dist": "weibull", "shape": 1.5, "scale": "2h"}, Weibull(1.5, 7200.0)),
-     ({"dist": "weibull", "shape": "1.5", "scale": "2h"}, Weibull(1.5, 7200.0)),
-     ({"dist": "empirical", "values": ["5min", 7, "12min"]}, Empirical((300.0, 7 * H, 720.0))),
-     ({"dist": "empirical", "values": "[5min, 7min]"}, Empirical((300.0, 420.0))),
-     ({"dist": "const", "x": "5min"}, Constant(300.0)), ({"dist": "Pert", "min": 1, "mode": 2, "max": 4},
-                                                         Pert(3600.0, 7200.0, 14400.0))],
+    [
+        ("5min", Constant(300.0)),
+        ("0", Constant(0.0)),
+        (300, Constant(300 * H)),
+        (0.5, Constant(1800.0)),
+        ("const(5min)", Constant(300.0)),
+        ("exp(10min)", Exponential(600.0)),
+        ("uniform(2min, 5min)", Uniform(120.0, 300.0)),
+        ("tri(2min, 5min, 15min)", Triangular(120.0, 300.0, 900.0)),
+        ("tri( 2 min ,5min,  15 min )", Triangular(120.0, 300.0, 900.0)),
+        ("pert(1h, 2h, 4h)", Pert(3600.0, 7200.0, 14400.0)),
+        ("normal(40min, 20min)", Normal(2400.0, 1200.0)),
+        ("lognormal(40min, 20min)", Lognormal(2400.0, 1200.0)),
+        ("gamma(50min, 25min)", Gamma(3000.0, 1500.0)),
+        ("erlang(3, 1h)", Erlang(3, 3600.0)),
+        ("weibull(1.5, 2h)", Weibull(1.5, 7200.0)),
+        ("empirical([5min, 7min, 12min])", Empirical((300.0, 420.0, 720.0))),
+        ("empirical(5min, 7min)", Empirical((300.0, 420.0))),
+        ("EXP(10分钟)", Exponential(600.0)),
+        ("exponential(1h)", Exponential(3600.0)),
+        ("triangular(1h, 1h, 2h)", Triangular(3600.0, 3600.0, 7200.0)),
+        ("tri(1小时, 2小时, 1天)", Triangular(3600.0, 7200.0, 86400.0)),
+        (
+            {"dist": "tri", "min": "2min", "mode": "5min", "max": "15min"},
+            Triangular(120.0, 300.0, 900.0),
+        ),
+        ({"dist": "exp", "mean": "10min"}, Exponential(600.0)),
+        ({"dist": "uniform", "a": "2min", "b": "5min"}, Uniform(120.0, 300.0)),
+        ({"dist": "normal", "mean": "40min", "sd": "20min"}, Normal(2400.0, 1200.0)),
+        ({"dist": "erlang", "k": 3, "mean": 1}, Erlang(3, 3600.0)),
+        ({"dist": "weibull", "shape": 1.5, "scale": "2h"}, Weibull(1.5, 7200.0)),
+        ({"dist": "weibull", "shape": "1.5", "scale": "2h"}, Weibull(1.5, 7200.0)),
+        ({"dist": "empirical", "values": ["5min", 7, "12min"]}, Empirical((300.0, 7 * H, 720.0))),
+        ({"dist": "empirical", "values": "[5min, 7min]"}, Empirical((300.0, 420.0))),
+        ({"dist": "const", "x": "5min"}, Constant(300.0)),
+        ({"dist": "Pert", "min": 1, "mode": 2, "max": 4}, Pert(3600.0, 7200.0, 14400.0)),
+    ],
 )
 def test_parse_distribution(value, expected):
     assert parse_distribution(value) == expected
@@ -119,53 +130,71 @@ def test_parse_returns_a_distribution_unchanged():
 
 @pytest.mark.parametrize(
     ("value", "code", "fragments", "path"),
-    [("expo(10min)", "E122", ["unknown distribution 'expo'"], ()),
-     ("bogus(1h)", "E122", ["'bogus'"], ()),
-     ({"dist": "triangle", "min": 1}, "E122", ["'triangle'"], ("dist",)),
-     ({"dist": 3}, "E122", ["name"], ("dist",)),
-     ("tri(2min, 5min)", "E123", ["tri takes 3 arguments (min, mode, max), got 2", "'tri(2min, 5min)'"], ()),
-     ("exp(1h, 2h)", "E123", ["exp takes 1 argument (mean), got 2"], ()),
-     ("const()", "E123", ["got 0"], ()),
-     ("exp", "E123", ["'exp' is not a distribution"], ()),
-     ("tri 2min/5min/15min", "E123", ["not a distribution"], ()),
-     ("exp(10min", "E123", ["not a distribution"], ()),
-     ("tri(2min, [5min, 15min)", "E123", ["unbalanced"], ()),
-     ("tri(2min,,5min)", "E123", ["empty argument"], ()),
-     ("empirical([5min], 3)", "E123", ["not a distribution"], ()),
-     ({"min": "1h"}, "E123", ["needs dist"], ()),
-     ({"dist": "tri", "min": "2min", "mode": "5min"}, "E123", ["tri needs max"], ()),
-     ({"dist": "exp", "mean": "1h", "sd": "1h"}, "E123", ["exp has no parameter 'sd'"], ("sd",)),
-     ("tri(5min, 2min, 15min)", "E124", ["min 5min is above mode 2min", "'tri(5min, 2min, 15min)'"], ()),
-     ("tri(2min, 20min, 15min)", "E124", ["mode 20min is above max 15min"], ()),
-     ("pert(5min, 5min, 5min)", "E124", ["min below max, both are 5min"], ()),
-     ("uniform(5min, 2min)", "E124", ["a 5min is above b 2min"], ()),
-     ("uniform(5min, 5min)", "E124", ["a below b"], ()),
-     ("normal(40min, 0)", "E124", ["normal needs an sd above zero"], ()),
-     ("lognormal(0, 20min)", "E124", ["lognormal needs a mean above zero"], ()),
-     ("gamma(1h, 0s)", "E124", ["sd above zero"], ()),
-     ("exp(0)", "E124", ["exp needs a mean above zero"], ()),
-     ("erlang(3.5, 1h)", "E124", ["erlang k must be a whole number", "3.5"], ()),
-     ("erlang(0, 1h)", "E124", ["whole number of at least 1"], ()),
-     ("erlang(3h, 1h)", "E124", ["whole number"], ()),
-     ({"dist": "erlang", "k": True, "mean": "1h"}, "E124", ["whole number"], ()),
-     ("weibull(1.5h, 2h)", "E124", ["weibull shape must be a plain number (no unit)"], ()),
-     ("weibull(0.01, 2h)", "E124", ["at least 0.05"], ()),
-     ("weibull(1.5, 0)", "E124", ["scale above zero"], ()),
-     ("empirical([])", "E124", ["at least one value"], ()),
-     ({"dist": "empirical", "values": []}, "E124", ["at least one value"], ()),
-     ({"dist": "empirical", "values": "5min"}, "E124", ["must be a list"], ("values",)),
-     ("exp(10m)", "E111", ["write min", "(in 'exp(10m)')"], ()),
-     ({"dist": "exp", "mean": "10m"}, "E111", ["write min"], ("mean",)),
-     ({"dist": "tri", "min": "2min", "mode": "-5min", "max": "1h"}, "E112", ["negative"], ("mode",)),
-     ({"dist": "empirical", "values": ["5min", "x"]}, "E110", ["'x'"], ("values", 1)),
-     ("exp(10 hrz)", "E113", ["'hrz'"], ()),
-     ("tri(2min，5min，15min)", "E119", ["full-width comma", "U+FF0C"], ()),
-     ("exp（10min）", "E119", ["full-width left parenthesis"], ()),
-     ("５min", "E119", ["full-width digit five"], ()),
-     ("fast", "E110", ["'fast' is neither a duration nor a distribution"], ()),
-     ("-5min", "E112", ["negative"], ()), (True, "E112", ["true"], ()),
-     (None, "E110", ["expected a duration or a distribution"], ()),
-     ([1, 2], "E110", ["expected a duration or a distribution"], ())],
+    [
+        ("expo(10min)", "E122", ["unknown distribution 'expo'"], ()),
+        ("bogus(1h)", "E122", ["'bogus'"], ()),
+        ({"dist": "triangle", "min": 1}, "E122", ["'triangle'"], ("dist",)),
+        ({"dist": 3}, "E122", ["name"], ("dist",)),
+        (
+            "tri(2min, 5min)",
+            "E123",
+            ["tri takes 3 arguments (min, mode, max), got 2", "'tri(2min, 5min)'"],
+            (),
+        ),
+        ("exp(1h, 2h)", "E123", ["exp takes 1 argument (mean), got 2"], ()),
+        ("const()", "E123", ["got 0"], ()),
+        ("exp", "E123", ["'exp' is not a distribution"], ()),
+        ("tri 2min/5min/15min", "E123", ["not a distribution"], ()),
+        ("exp(10min", "E123", ["not a distribution"], ()),
+        ("tri(2min, [5min, 15min)", "E123", ["unbalanced"], ()),
+        ("tri(2min,,5min)", "E123", ["empty argument"], ()),
+        ("empirical([5min], 3)", "E123", ["not a distribution"], ()),
+        ({"min": "1h"}, "E123", ["needs dist"], ()),
+        ({"dist": "tri", "min": "2min", "mode": "5min"}, "E123", ["tri needs max"], ()),
+        ({"dist": "exp", "mean": "1h", "sd": "1h"}, "E123", ["exp has no parameter 'sd'"], ("sd",)),
+        (
+            "tri(5min, 2min, 15min)",
+            "E124",
+            ["min 5min is above mode 2min", "'tri(5min, 2min, 15min)'"],
+            (),
+        ),
+        ("tri(2min, 20min, 15min)", "E124", ["mode 20min is above max 15min"], ()),
+        ("pert(5min, 5min, 5min)", "E124", ["min below max, both are 5min"], ()),
+        ("uniform(5min, 2min)", "E124", ["a 5min is above b 2min"], ()),
+        ("uniform(5min, 5min)", "E124", ["a below b"], ()),
+        ("normal(40min, 0)", "E124", ["normal needs an sd above zero"], ()),
+        ("lognormal(0, 20min)", "E124", ["lognormal needs a mean above zero"], ()),
+        ("gamma(1h, 0s)", "E124", ["sd above zero"], ()),
+        ("exp(0)", "E124", ["exp needs a mean above zero"], ()),
+        ("erlang(3.5, 1h)", "E124", ["erlang k must be a whole number", "3.5"], ()),
+        ("erlang(0, 1h)", "E124", ["whole number of at least 1"], ()),
+        ("erlang(3h, 1h)", "E124", ["whole number"], ()),
+        ({"dist": "erlang", "k": True, "mean": "1h"}, "E124", ["whole number"], ()),
+        ("weibull(1.5h, 2h)", "E124", ["weibull shape must be a plain number (no unit)"], ()),
+        ("weibull(0.01, 2h)", "E124", ["at least 0.05"], ()),
+        ("weibull(1.5, 0)", "E124", ["scale above zero"], ()),
+        ("empirical([])", "E124", ["at least one value"], ()),
+        ({"dist": "empirical", "values": []}, "E124", ["at least one value"], ()),
+        ({"dist": "empirical", "values": "5min"}, "E124", ["must be a list"], ("values",)),
+        ("exp(10m)", "E111", ["write min", "(in 'exp(10m)')"], ()),
+        ({"dist": "exp", "mean": "10m"}, "E111", ["write min"], ("mean",)),
+        (
+            {"dist": "tri", "min": "2min", "mode": "-5min", "max": "1h"},
+            "E112",
+            ["negative"],
+            ("mode",),
+        ),
+        ({"dist": "empirical", "values": ["5min", "x"]}, "E110", ["'x'"], ("values", 1)),
+        ("exp(10 hrz)", "E113", ["'hrz'"], ()),
+        ("tri(2min，5min，15min)", "E119", ["full-width comma", "U+FF0C"], ()),
+        ("exp（10min）", "E119", ["full-width left parenthesis"], ()),
+        ("５min", "E119", ["full-width digit five"], ()),
+        ("fast", "E110", ["'fast' is neither a duration nor a distribution"], ()),
+        ("-5min", "E112", ["negative"], ()),
+        (True, "E112", ["true"], ()),
+        (None, "E110", ["expected a duration or a distribution"], ()),
+        ([1, 2], "E110", ["expected a duration or a distribution"], ()),
+    ],
 )
 def test_parse_errors(value, code, fragments, path):
     exc = problem(value)
@@ -177,11 +206,16 @@ def test_parse_errors(value, code, fragments, path):
 
 @pytest.mark.parametrize(
     ("value", "hint"),
-    [("expo(10min)", "did you mean exp?"), ("triangle(1h, 2h, 3h)", "did you mean tri?"),
-     ("exp", "write exp(mean)"), ("tri(2min, 5min)", "write tri(min, mode, max)"),
-     ({"dist": "tri", "min": 1, "mode": 2, "max": 3, "mod": 2}, "did you mean mode?"),
-     ({"dist": "tri", "min": 1}, "{dist: tri, min: 2min, mode: 5min, max: 15min}"),
-     ("normal(1h, 0)", "write the duration alone"), ("tri(3h, 2h, 4h)", "order min, mode, max")],
+    [
+        ("expo(10min)", "did you mean exp?"),
+        ("triangle(1h, 2h, 3h)", "did you mean tri?"),
+        ("exp", "write exp(mean)"),
+        ("tri(2min, 5min)", "write tri(min, mode, max)"),
+        ({"dist": "tri", "min": 1, "mode": 2, "max": 3, "mod": 2}, "did you mean mode?"),
+        ({"dist": "tri", "min": 1}, "{dist: tri, min: 2min, mode: 5min, max: 15min}"),
+        ("normal(1h, 0)", "write the duration alone"),
+        ("tri(3h, 2h, 4h)", "order min, mode, max"),
+    ],
 )
 def test_parse_error_hints(value, hint):
     assert hint in problem(value).hint
@@ -189,8 +223,19 @@ def test_parse_error_hints(value, hint):
 
 def test_unknown_name_lists_the_names():
     hint = problem("foo(1h)").hint
-    for name in ("const", "exp", "uniform", "tri", "pert", "normal", "lognormal", "gamma",
-                 "erlang", "weibull", "empirical"):
+    for name in (
+        "const",
+        "exp",
+        "uniform",
+        "tri",
+        "pert",
+        "normal",
+        "lognormal",
+        "gamma",
+        "erlang",
+        "weibull",
+        "empirical",
+    ):
         assert name in hint
 
 
@@ -210,13 +255,22 @@ def test_constructors_check_their_parameters():
 
 @pytest.mark.parametrize(
     ("value", "described"),
-    [("5min", "5min"), (90, "90h"), ("exp(10min)", "exp 10min"), ("tri(2min, 5min, 15min)", "tri 2min/5min/15min"),
-     ("pert(1h, 2h, 4h)", "pert 1h/2h/4h"), ("uniform(2min, 5min)", "uniform 2min-5min"),
-     ("lognormal(40min, 20min)", "lognormal 40min±20min"), ("normal(40min, 20min)", "normal 40min±20min"),
-     ("gamma(50 min, 25 min)", "gamma 50 min±25 min"), ("erlang(3, 1h)", "erlang 3×1h"),
-     ("weibull(1.5, 2h)", "weibull 1.5, 2h"), ("exp(30分钟)", "exp 30分钟"),
-     ("empirical([" + ", ".join(["5min"] * 12) + "])", "empirical (12 values)"),
-     ("empirical([5min])", "empirical (1 value)")],
+    [
+        ("5min", "5min"),
+        (90, "90h"),
+        ("exp(10min)", "exp 10min"),
+        ("tri(2min, 5min, 15min)", "tri 2min/5min/15min"),
+        ("pert(1h, 2h, 4h)", "pert 1h/2h/4h"),
+        ("uniform(2min, 5min)", "uniform 2min-5min"),
+        ("lognormal(40min, 20min)", "lognormal 40min±20min"),
+        ("normal(40min, 20min)", "normal 40min±20min"),
+        ("gamma(50 min, 25 min)", "gamma 50 min±25 min"),
+        ("erlang(3, 1h)", "erlang 3×1h"),
+        ("weibull(1.5, 2h)", "weibull 1.5, 2h"),
+        ("exp(30分钟)", "exp 30分钟"),
+        ("empirical([" + ", ".join(["5min"] * 12) + "])", "empirical (12 values)"),
+        ("empirical([5min])", "empirical (1 value)"),
+    ],
 )
 def test_describe_uses_the_users_words(value, described):
     assert parse_distribution(value).describe() == described
@@ -224,9 +278,14 @@ def test_describe_uses_the_users_words(value, described):
 
 @pytest.mark.parametrize(
     ("dist", "described"),
-    [(Triangular(120.0, 300.0, 900.0), "tri 2min/5min/15min"), (Exponential(5400.0), "exp 1.5h"),
-     (Erlang(2, 7200.0), "erlang 2×2h"), (Weibull(2.0, 3600.0), "weibull 2, 1h"),
-     (Constant(0.0), "0s"), (Lognormal(2400.0, 1200.0), "lognormal 40min±20min")],
+    [
+        (Triangular(120.0, 300.0, 900.0), "tri 2min/5min/15min"),
+        (Exponential(5400.0), "exp 1.5h"),
+        (Erlang(2, 7200.0), "erlang 2×2h"),
+        (Weibull(2.0, 3600.0), "weibull 2, 1h"),
+        (Constant(0.0), "0s"),
+        (Lognormal(2400.0, 1200.0), "lognormal 40min±20min"),
+    ],
 )
 def test_describe_without_user_words(dist, described):
     assert dist.describe() == described
@@ -234,13 +293,19 @@ def test_describe_without_user_words(dist, described):
 
 @pytest.mark.parametrize(
     ("dist", "text"),
-    [(Triangular(120.0, 300.0, 900.0), "Triangular(low=120.0, mode=300.0, high=900.0)"),
-     (Constant(300.0), "Constant(value=300.0)"), (Exponential(600.0), "Exponential(mean_time=600.0)"),
-     (Uniform(1.0, 2.0), "Uniform(low=1.0, high=2.0)"), (Pert(1.0, 2.0, 4.0), "Pert(low=1.0, mode=2.0, high=4.0)"),
-     (Normal(2400.0, 1200.0), "Normal(mean_time=2400.0, sd=1200.0)"),
-     (Lognormal(1.0, 2.0), "Lognormal(mean_time=1.0, sd=2.0)"), (Gamma(1.0, 2.0), "Gamma(mean_time=1.0, sd=2.0)"),
-     (Erlang(3, 3600.0), "Erlang(k=3, mean_time=3600.0)"), (Weibull(1.5, 7200.0), "Weibull(shape=1.5, scale=7200.0)"),
-     (Empirical((300.0, 420.0)), "Empirical(values=(300.0, 420.0))")],
+    [
+        (Triangular(120.0, 300.0, 900.0), "Triangular(low=120.0, mode=300.0, high=900.0)"),
+        (Constant(300.0), "Constant(value=300.0)"),
+        (Exponential(600.0), "Exponential(mean_time=600.0)"),
+        (Uniform(1.0, 2.0), "Uniform(low=1.0, high=2.0)"),
+        (Pert(1.0, 2.0, 4.0), "Pert(low=1.0, mode=2.0, high=4.0)"),
+        (Normal(2400.0, 1200.0), "Normal(mean_time=2400.0, sd=1200.0)"),
+        (Lognormal(1.0, 2.0), "Lognormal(mean_time=1.0, sd=2.0)"),
+        (Gamma(1.0, 2.0), "Gamma(mean_time=1.0, sd=2.0)"),
+        (Erlang(3, 3600.0), "Erlang(k=3, mean_time=3600.0)"),
+        (Weibull(1.5, 7200.0), "Weibull(shape=1.5, scale=7200.0)"),
+        (Empirical((300.0, 420.0)), "Empirical(values=(300.0, 420.0))"),
+    ],
 )
 def test_repr_reads_like_a_constructor_call(dist, text):
     assert repr(dist) == text
@@ -249,10 +314,16 @@ def test_repr_reads_like_a_constructor_call(dist, text):
 
 @pytest.mark.parametrize(
     ("dist", "data"),
-    [(Constant(300.0), "5min"), (Exponential(600.0), "exp(10min)"),
-     (Triangular(120.0, 300.0, 900.0), "tri(2min, 5min, 15min)"), (Erlang(3, 3600.0), "erlang(3, 1h)"),
-     (Weibull(1.5, 7200.0), "weibull(1.5, 2h)"), (Empirical((300.0, 420.0)), "empirical([5min, 7min])"),
-     (Normal(2400.0, 1200.0), "normal(40min, 20min)"), (Uniform(0.0, 90.0), "uniform(0s, 90s)")],
+    [
+        (Constant(300.0), "5min"),
+        (Exponential(600.0), "exp(10min)"),
+        (Triangular(120.0, 300.0, 900.0), "tri(2min, 5min, 15min)"),
+        (Erlang(3, 3600.0), "erlang(3, 1h)"),
+        (Weibull(1.5, 7200.0), "weibull(1.5, 2h)"),
+        (Empirical((300.0, 420.0)), "empirical([5min, 7min])"),
+        (Normal(2400.0, 1200.0), "normal(40min, 20min)"),
+        (Uniform(0.0, 90.0), "uniform(0s, 90s)"),
+    ],
 )
 def test_to_data(dist, data):
     assert dist.to_data() == data
@@ -267,7 +338,9 @@ def test_round_trip_of_each_example(name):
 
 durations = st.floats(min_value=1e-3, max_value=1e7, allow_nan=False, allow_infinity=False)
 ordered2 = st.lists(durations, min_size=2, max_size=2, unique=True).map(sorted)
-ordered3 = st.tuples(ordered2, st.floats(0, 1)).map(lambda t: (t[0][0], t[0][0] + (t[0][1] - t[0][0]) * t[1], t[0][1]))
+ordered3 = st.tuples(ordered2, st.floats(0, 1)).map(
+    lambda t: (t[0][0], t[0][0] + (t[0][1] - t[0][0]) * t[1], t[0][1])
+)
 any_distribution = st.one_of(
     st.builds(Constant, st.floats(0, 1e7)),
     st.builds(Exponential, durations),
@@ -302,12 +375,20 @@ def test_round_trip_property(dist):
 
 @pytest.mark.parametrize(
     ("dist", "mean", "variance", "min_value"),
-    [(Constant(300.0), 300.0, 0.0, 300.0), (Exponential(600.0), 600.0, 360000.0, 0.0),
-     (Uniform(120.0, 300.0), 210.0, 2700.0, 120.0), (Triangular(120.0, 300.0, 900.0), 440.0, 27800.0, 120.0),
-     (Pert(60.0, 120.0, 420.0), 160.0, 100 * 260 / 7, 60.0), (Lognormal(10.0, 3.0), 10.0, 9.0, 0.0),
-     (Gamma(10.0, 3.0), 10.0, 9.0, 0.0), (Erlang(4, 100.0), 100.0, 2500.0, 0.0),
-     (Weibull(1.0, 50.0), 50.0, 2500.0, 0.0), (Weibull(2.0, 1.0), math.sqrt(math.pi) / 2, 1 - math.pi / 4, 0.0),
-     (Empirical((1.0, 2.0, 3.0, 6.0)), 3.0, 3.5, 1.0), (Normal(1e6, 1.0), 1e6, 1.0, 0.0)],
+    [
+        (Constant(300.0), 300.0, 0.0, 300.0),
+        (Exponential(600.0), 600.0, 360000.0, 0.0),
+        (Uniform(120.0, 300.0), 210.0, 2700.0, 120.0),
+        (Triangular(120.0, 300.0, 900.0), 440.0, 27800.0, 120.0),
+        (Pert(60.0, 120.0, 420.0), 160.0, 100 * 260 / 7, 60.0),
+        (Lognormal(10.0, 3.0), 10.0, 9.0, 0.0),
+        (Gamma(10.0, 3.0), 10.0, 9.0, 0.0),
+        (Erlang(4, 100.0), 100.0, 2500.0, 0.0),
+        (Weibull(1.0, 50.0), 50.0, 2500.0, 0.0),
+        (Weibull(2.0, 1.0), math.sqrt(math.pi) / 2, 1 - math.pi / 4, 0.0),
+        (Empirical((1.0, 2.0, 3.0, 6.0)), 3.0, 3.5, 1.0),
+        (Normal(1e6, 1.0), 1e6, 1.0, 0.0),
+    ],
 )
 def test_closed_forms(dist, mean, variance, min_value):
     assert dist.mean == pytest.approx(mean, rel=1e-12)
@@ -376,14 +457,19 @@ def test_a_wrong_formula_would_fail(name, moment, wrong):
 # --- sampling -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("dist", [*EXAMPLES.values(), Normal(10 * MIN, 20 * MIN), Pert(0.0, 0.0, 1.0)],
-                         ids=[*EXAMPLES, "normal-mostly-rejected", "pert-at-zero"])
+@pytest.mark.parametrize(
+    "dist",
+    [*EXAMPLES.values(), Normal(10 * MIN, 20 * MIN), Pert(0.0, 0.0, 1.0)],
+    ids=[*EXAMPLES, "normal-mostly-rejected", "pert-at-zero"],
+)
 def test_batched_draws_equal_one_at_a_time(dist):
     one = np.random.default_rng(42)
     batch = np.random.default_rng(42)
     singles = [dist.sample(one) for _ in range(500)]
     assert all(type(x) is float for x in singles)
-    drawn = np.concatenate([dist.sample(batch, 300), dist.sample(batch, 0), dist.sample(batch, 200)])
+    drawn = np.concatenate(
+        [dist.sample(batch, 300), dist.sample(batch, 0), dist.sample(batch, 200)]
+    )
     assert drawn.dtype == np.float64
     assert drawn.shape == (500,)
     assert np.array_equal(np.array(singles), drawn)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -216,10 +215,10 @@ def test_undefined_and_recursive_alias() -> None:
     assert "contains it" in findings[1].message
 
 
-def test_redefined_anchor_warns_and_uses_latest() -> None:
-    loaded = load_yaml("a: &x 1\nb: &x 2\nc: *x\n")
-    assert loaded.data == {"a": 1, "b": 2, "c": 2}
-    assert [(f.code, f.severity, f.line) for f in loaded.findings] == [("W021", "warning", 2)]
+def test_redefined_anchor_uses_the_latest() -> None:
+    loaded = load_yaml("a: &x 1\nb: &x 2\nc: *x\nd: &y [&y 3, *y]\n")
+    assert loaded.data == {"a": 1, "b": 2, "c": 2, "d": [3, 3]}
+    assert loaded.findings == ()
 
 
 # -- size and depth caps --------------------------------------------------------------------
@@ -231,10 +230,9 @@ def billion_laughs(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_alias_bomb_refused_fast() -> None:
-    start = time.perf_counter()
+def test_alias_bomb_refused_early() -> None:
+    # Refused while reading (no timing assertion: the line proves it stopped early).
     f = only(billion_laughs(), "E012")
-    assert time.perf_counter() - start < 0.5
     assert f"{MAX_NODES:,}" in f.message
     assert f.line == 6  # the first alias that crosses the cap (9**5 > 100,000)
 
@@ -482,6 +480,9 @@ def test_comma_trap_with_number_keys_is_not_a_key_type_error() -> None:
 def test_comma_trap_once_per_flow_mapping() -> None:
     findings = errors_of("a: {x: tri(1, 2, 3), y: tri(4, 5, 6)}\nb: {z: exp(1, 2)}\n")
     assert [(f.code, f.line) for f in findings] == [("E009", 1), ("E009", 2)]
+    assert findings[0].message.startswith("'2', '3)' read as keys with no value")
+    assert findings[0].hint is not None
+    assert findings[0].hint.endswith('x: "tri(1, 2, 3)"')
 
 
 @pytest.mark.parametrize(
@@ -730,17 +731,13 @@ def test_never_a_traceback(source: str | bytes) -> None:
         assert all(f.line is not None and f.col is not None for f in failure.findings)
 
 
-def test_two_thousand_stages_load_fast() -> None:
+def test_two_thousand_stages_keep_exact_marks() -> None:
+    # Speed is measured by benchmarks/bench_load.py, not here.
     lines = ["procmap: 1", "stages:"]
     for i in range(2000):
         lines += [f"  s{i}:", "    owner: l1", "    duration: tri(2min, 5min, 15min)",
                   "    inputs: [a, b]", f"    next: s{i + 1}"]
     text = "\n".join(lines) + "\n"
-    best = math.inf
-    for _ in range(3):
-        start = time.perf_counter()
-        loaded = load_yaml(text)
-        best = min(best, time.perf_counter() - start)
+    loaded = load_yaml(text)
     assert len(loaded.data["stages"]) == 2000
     assert loaded.locator.value(("stages", "s1999", "next")) == Mark(5 * 1999 + 7, 11)
-    assert best < 0.3

@@ -20,7 +20,8 @@ import math
 import numbers
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
@@ -51,6 +52,9 @@ __all__ = [
 ]
 
 Sample = float | np.ndarray
+_ARTICLE = {"mean": "a mean", "sd": "an sd", "scale": "a scale"}  # durations that must be > 0
+_MIN_WEIBULL_SHAPE = 0.05  # below this Γ(1 + 2/k) overflows a float: no variance to speak of
+_FIXED_HINT = "for a fixed time write the duration alone, e.g. 5min"
 
 
 def _seconds(x: object, what: str) -> float:
@@ -62,29 +66,80 @@ def _seconds(x: object, what: str) -> float:
     return float(x)
 
 
-def _positive(x: float, what: str, dist: str) -> None:
-    if x <= 0:
-        hint = "for a fixed time write the duration alone, e.g. 5min"
-        hint = hint if "sd" in what else "for no time at all write 0"
-        raise ValueProblem("E124", f"{dist} needs {what} above zero", hint)
-
-
 def _fmt(x: float) -> str:
-    return str(int(x)) if x == int(x) and abs(x) < 1e16 else repr(x)
+    """A plain number as short as reads back exactly: ``3``, ``1.5``."""
+    return str(int(x)) if x == int(x) and abs(x) < 1e16 else repr(float(x))
 
 
 @dataclass(frozen=True)
 class Distribution(ABC):
     """A distribution of times in seconds.
 
-    ``labels`` are the user's words for the parameters (``"5min"``), used by :meth:`describe`;
-    ``bare`` is true when any of them was a bare number (so the schema can warn "add a unit").
-    Neither takes part in equality: ``tri(2min, 5min, 15min)`` equals ``tri(120s, 300s, 900s)``.
+    Subclasses declare ``params`` (the SPEC §2.4 names, in ``name(args)`` order, matching their
+    dataclass fields) and ``kinds`` (one letter per parameter: ``d`` duration, ``k`` whole
+    count, ``x`` plain number, ``L`` list of durations); checking, labels and ``to_data`` are
+    driven by them.  ``labels`` are the user's words for the parameters (``"5min"``), used by
+    :meth:`describe`; ``bare`` is true when any duration was a bare number (the schema warns
+    "add a unit").  Neither takes part in equality: ``tri(2min, 5min, 15min)`` equals
+    ``tri(120s, 300s, 900s)``.
     """
 
     name: ClassVar[str]
+    params: ClassVar[tuple[str, ...]]
+    kinds: ClassVar[str]
+    example: ClassVar[str]
+    ordered: ClassVar[bool] = False  # parameters must rise: min <= mode <= max, a < b
     labels: tuple[str, ...] = field(default=(), compare=False, repr=False, kw_only=True)
     bare: bool = field(default=False, compare=False, repr=False, kw_only=True)
+
+    def __post_init__(self) -> None:
+        """Normalise the parameters (floats, ints, tuples) and refuse values that cannot work."""
+        for attr, param, kind in zip(self._fields(), self.params, self.kinds, strict=True):
+            value, what = getattr(self, attr), f"{self.name} {param}"
+            if kind == "d":
+                value = _seconds(value, what)
+                if param in _ARTICLE and value == 0:
+                    hint = _FIXED_HINT if param == "sd" else "for no time at all write 0"
+                    raise ValueProblem(
+                        "E124", f"{self.name} needs {_ARTICLE[param]} above zero", hint
+                    )
+            elif kind == "k":
+                if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+                    message = f"{what} must be a whole number of at least 1, got {value!r}"
+                    raise ValueProblem("E124", message, f"e.g. {self.name}({self.example})")
+                value = int(value)
+            elif kind == "x":
+                if (
+                    isinstance(value, bool)
+                    or not isinstance(value, numbers.Real)
+                    or not (_MIN_WEIBULL_SHAPE <= value < math.inf)
+                ):
+                    message = (
+                        f"{what} must be a number of at least {_MIN_WEIBULL_SHAPE}, got {value!r}"
+                    )
+                    hint = f"{param} is a plain number (no unit), typically 0.5–5; e.g. {self.name}({self.example})"
+                    raise ValueProblem("E124", message, hint)
+                value = float(value)
+            else:
+                if (
+                    isinstance(value, str | bytes)
+                    or not hasattr(value, "__len__")
+                    or len(value) == 0
+                ):
+                    message = f"{self.name} needs a list of at least one value"
+                    raise ValueProblem("E124", message, f"e.g. {self.name}({self.example})")
+                value = tuple(
+                    _seconds(x, f"{self.name} value {i + 1}") for i, x in enumerate(value)
+                )
+            object.__setattr__(self, attr, value)
+        if self.ordered:
+            _ordered(self)
+
+    def _fields(self) -> list[str]:
+        return [f.name for f in fields(self) if not f.kw_only]
+
+    def _params(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, attr) for attr in self._fields())
 
     @property
     @abstractmethod
@@ -97,29 +152,42 @@ class Distribution(ABC):
         """Exact variance in seconds squared."""
 
     @property
-    @abstractmethod
     def min_value(self) -> float:
-        """The smallest possible sample (the infimum of the support)."""
+        """The smallest possible sample (the infimum of the support; 0 unless bounded below)."""
+        return 0.0
 
-    @abstractmethod
-    def _params(self) -> tuple[float, ...]:
-        """Parameters in the order of the ``name(args)`` form (durations in seconds)."""
-
-    @abstractmethod
     def sample(self, rng: np.random.Generator, size: int | None = None) -> Sample:
-        """A float (``size=None``) or an ndarray of ``size`` draws from ``rng``."""
+        """A float (``size=None``) or an ndarray of ``size`` draws, from ``rng`` only."""
+        x = self._draw(rng, size)
+        return float(x) if size is None else x
+
+    @abstractmethod
+    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+        """numpy's draw; it must consume the stream value by value (batched == one at a time)."""
 
     def _label(self, i: int) -> str:
-        return self.labels[i] if i < len(self.labels) else format_duration(self._params()[i])
+        if i < len(self.labels):
+            return self.labels[i]
+        value = self._params()[i]
+        return format_duration(value) if self.kinds[i] == "d" else _fmt(value)
 
     def describe(self) -> str:
         """The user's words, short, for flowchart labels: ``tri 2min/5min/15min``."""
-        return f"{self.name} " + "/".join(self._label(i) for i in range(len(self._params())))
+        return f"{self.name} " + "/".join(self._label(i) for i in range(len(self.params)))
 
     def to_data(self) -> str | dict[str, Any]:
-        """A YAML value that :func:`parse_distribution` reads back as an equal distribution."""
-        args = ", ".join(exact_duration_text(x) for x in self._params())
-        return f"{self.name}({args})"
+        """A YAML value that :func:`parse_distribution` reads back as an EQUAL distribution.
+
+        Durations are written exactly (``exact_duration_text``) and always with a unit, so the
+        result does not depend on ``process.time_unit``.
+        """
+        args = []
+        for kind, value in zip(self.kinds, self._params(), strict=True):
+            if kind == "L":
+                args.append("[" + ", ".join(exact_duration_text(x) for x in value) + "]")
+            else:
+                args.append(exact_duration_text(value) if kind == "d" else _fmt(value))
+        return f"{self.name}({', '.join(args)})"
 
 
 @dataclass(frozen=True)
@@ -127,19 +195,16 @@ class Constant(Distribution):
     """Always ``value`` seconds (a bare duration in YAML)."""
 
     name: ClassVar[str] = "const"
+    params: ClassVar[tuple[str, ...]] = ("x",)
+    kinds: ClassVar[str] = "d"
+    example: ClassVar[str] = "5min"
     value: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "value", _seconds(self.value, "const x"))
 
     mean = property(lambda self: self.value)
     variance = property(lambda self: 0.0)
     min_value = property(lambda self: self.value)
 
-    def _params(self) -> tuple[float, ...]:
-        return (self.value,)
-
-    def sample(self, rng: np.random.Generator, size: int | None = None) -> Sample:
+    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
         return self.value if size is None else np.full(size, self.value)
 
     def describe(self) -> str:
@@ -154,35 +219,32 @@ class Exponential(Distribution):
     """Exponential with mean ``mean_time``: memoryless arrivals and service."""
 
     name: ClassVar[str] = "exp"
+    params: ClassVar[tuple[str, ...]] = ("mean",)
+    kinds: ClassVar[str] = "d"
+    example: ClassVar[str] = "10min"
     mean_time: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "mean_time", _seconds(self.mean_time, "exp mean"))
-        _positive(self.mean_time, "a mean", "exp")
 
     mean = property(lambda self: self.mean_time)
     variance = property(lambda self: self.mean_time**2)
-    min_value = property(lambda self: 0.0)
 
-    def _params(self) -> tuple[float, ...]:
-        return (self.mean_time,)
+    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+        return rng.exponential(self.mean_time, size)
 
-    def sample(self, rng: np.random.Generator, size: int | None = None) -> Sample:
-        x = rng.exponential(self.mean_time, size)
-        return float(x) if size is None else x
+    def describe(self) -> str:
+        return f"exp {self._label(0)}"
 
 
-def _ordered(dist: Distribution, names: tuple[str, ...]) -> None:
+def _ordered(dist: Distribution) -> None:
     """Check the parameters rise (low < high, a mode in between), naming the pair that does not."""
-    values, order = dist._params(), ", ".join(names)
+    values, names = dist._params(), dist.params
     for i in range(len(values) - 1):
         if values[i] > values[i + 1]:
             pair = f"{names[i]} {dist._label(i)} is above {names[i + 1]} {dist._label(i + 1)}"
             message = f"{dist.name} needs {' <= '.join(names)}: {pair}"
-            raise ValueProblem("E124", message, f"write the values in the order {order}")
+            raise ValueProblem("E124", message, f"write the values in the order {', '.join(names)}")
     if values[0] == values[-1]:
         message = f"{dist.name} needs {names[0]} below {names[-1]}, both are {dist._label(0)}"
-        raise ValueProblem("E124", message, "for a fixed time write the duration alone, e.g. 5min")
+        raise ValueProblem("E124", message, _FIXED_HINT)
 
 
 @dataclass(frozen=True)
@@ -190,27 +252,22 @@ class Uniform(Distribution):
     """Uniform on [low, high] (``uniform(a, b)``)."""
 
     name: ClassVar[str] = "uniform"
+    params: ClassVar[tuple[str, ...]] = ("a", "b")
+    kinds: ClassVar[str] = "dd"
+    example: ClassVar[str] = "2min, 5min"
     low: float
     high: float
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "low", _seconds(self.low, "uniform a"))
-        object.__setattr__(self, "high", _seconds(self.high, "uniform b"))
-        _ordered(self, ("a", "b"))
-
+    ordered: ClassVar[bool] = True
     mean = property(lambda self: (self.low + self.high) / 2)
     variance = property(lambda self: (self.high - self.low) ** 2 / 12)
     min_value = property(lambda self: self.low)
 
-    def _params(self) -> tuple[float, ...]:
-        return (self.low, self.high)
+    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+        return rng.uniform(self.low, self.high, size)
 
     def describe(self) -> str:
         return f"uniform {self._label(0)}-{self._label(1)}"
-
-    def sample(self, rng: np.random.Generator, size: int | None = None) -> Sample:
-        x = rng.uniform(self.low, self.high, size)
-        return float(x) if size is None else x
 
 
 @dataclass(frozen=True)
@@ -218,14 +275,15 @@ class Triangular(Distribution):
     """Triangular on [low, high] peaking at ``mode``: the workshop's best / usual / worst."""
 
     name: ClassVar[str] = "tri"
+    params: ClassVar[tuple[str, ...]] = ("min", "mode", "max")
+    kinds: ClassVar[str] = "ddd"
+    example: ClassVar[str] = "2min, 5min, 15min"
     low: float
     mode: float
     high: float
 
-    def __post_init__(self) -> None:
-        for attr, what in (("low", "min"), ("mode", "mode"), ("high", "max")):
-            object.__setattr__(self, attr, _seconds(getattr(self, attr), f"{self.name} {what}"))
-        _ordered(self, ("min", "mode", "max"))
+    ordered: ClassVar[bool] = True
+    min_value = property(lambda self: self.low)
 
     @property
     def mean(self) -> float:
@@ -236,29 +294,20 @@ class Triangular(Distribution):
         a, c, b = self.low, self.mode, self.high
         return (a * a + b * b + c * c - a * b - a * c - b * c) / 18
 
-    min_value = property(lambda self: self.low)
-
-    def _params(self) -> tuple[float, ...]:
-        return (self.low, self.mode, self.high)
-
-    def sample(self, rng: np.random.Generator, size: int | None = None) -> Sample:
-        x = rng.triangular(self.low, self.mode, self.high, size)
-        return float(x) if size is None else x
+    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+        return rng.triangular(self.low, self.mode, self.high, size)
 
 
 @dataclass(frozen=True)
 class Pert(Triangular):
-    """Beta-PERT with λ = 4: like ``tri`` but with less weight in the tails.
+    """Beta-PERT with λ = 4: like ``tri``, with less weight in the tails.
 
-    It is ``low + (high - low) · Beta(α, β)`` with α = 1 + 4(mode − low)/(high − low) and
-    β = 1 + 4(high − mode)/(high − low); mean (low + 4·mode + high)/6.
+    ``low + (high - low) · Beta(α, β)`` with α = 1 + 4(mode − low)/(high − low) and
+    β = 1 + 4(high − mode)/(high − low): mean (low + 4·mode + high)/6, variance
+    (mean − low)(high − mean)/7.
     """
 
     name: ClassVar[str] = "pert"
-
-    def _shape(self) -> tuple[float, float]:
-        span = self.high - self.low
-        return 1 + 4 * (self.mode - self.low) / span, 1 + 4 * (self.high - self.mode) / span
 
     @property
     def mean(self) -> float:
@@ -268,37 +317,24 @@ class Pert(Triangular):
     def variance(self) -> float:
         return (self.mean - self.low) * (self.high - self.mean) / 7
 
-    def sample(self, rng: np.random.Generator, size: int | None = None) -> Sample:
-        alpha, beta = self._shape()
-        x = self.low + (self.high - self.low) * rng.beta(alpha, beta, size)
-        return float(x) if size is None else x
-
-
-def _phi(x: float) -> float:
-    return math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
-
-
-def _cdf(x: float) -> float:
-    return 0.5 * math.erfc(-x / math.sqrt(2))
+    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+        span = self.high - self.low
+        alpha, beta = 1 + 4 * (self.mode - self.low) / span, 1 + 4 * (self.high - self.mode) / span
+        return self.low + span * rng.beta(alpha, beta, size)
 
 
 @dataclass(frozen=True)
 class _MeanSd(Distribution):
     """Shared parts of the distributions given by a mean and a standard deviation."""
 
+    params: ClassVar[tuple[str, ...]] = ("mean", "sd")
+    kinds: ClassVar[str] = "dd"
+    example: ClassVar[str] = "40min, 20min"
     mean_time: float
     sd: float
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "mean_time", _seconds(self.mean_time, f"{self.name} mean"))
-        object.__setattr__(self, "sd", _seconds(self.sd, f"{self.name} sd"))
-        _positive(self.mean_time, "a mean", self.name)
-        _positive(self.sd, "an sd", self.name)
-
-    min_value = property(lambda self: 0.0)
-
-    def _params(self) -> tuple[float, ...]:
-        return (self.mean_time, self.sd)
+    mean = property(lambda self: self.mean_time)
+    variance = property(lambda self: self.sd**2)
 
     def describe(self) -> str:
         return f"{self.name} {self._label(0)}±{self._label(1)}"
@@ -308,41 +344,42 @@ class _MeanSd(Distribution):
 class Normal(_MeanSd):
     """Normal(``mean_time``, ``sd``) resampled while ≤ 0, i.e. truncated to (0, ∞).
 
-    Truncation shifts the mean UP and shrinks the variance: :attr:`mean` and :attr:`variance`
-    are those of the truncated distribution (closed form with the standard normal pdf φ and
-    cdf Φ; α = −μ/σ, λ = φ(α)/(1 − Φ(α)): mean μ + σλ, variance σ²(1 + αλ − λ²)).  With
-    ``normal(40min, 20min)`` the shift is about 2.3 s; with ``normal(40min, 40min)`` about 11 min.
+    Truncation shifts the mean UP and shrinks the variance, and :attr:`mean` and
+    :attr:`variance` are those of the truncated distribution (closed form with the standard
+    normal pdf φ and cdf Φ: α = −μ/σ, λ = φ(α)/(1 − Φ(α)); mean μ + σλ, variance
+    σ²(1 + αλ − λ²)).  ``normal(40min, 20min)`` has mean 41.1 min; ``normal(40min, 40min)``
+    51.5 min.
 
-    Sampling takes normal draws in stream order and keeps the positive ones, so a batch of n
+    Sampling walks the normal stream in order and keeps the positive draws, so a batch of n
     is the first n positive draws of the stream — exactly what n single draws return.  Each
     round of a batch draws only as many values as are still missing, so it never consumes a
-    draw beyond the n-th accepted one and leaves the generator in the same state.
+    draw past the n-th accepted one and leaves the generator in the same state too.
     """
 
     name: ClassVar[str] = "normal"
+    mu = property(lambda self: self.mean_time, doc="The untruncated normal's mean (mean_time).")
+    sigma = property(lambda self: self.sd, doc="The untruncated normal's sd.")
 
     def _alpha_lambda(self) -> tuple[float, float]:
         alpha = -self.mean_time / self.sd
-        return alpha, _phi(alpha) / _cdf(-alpha)
+        pdf = math.exp(-alpha * alpha / 2) / math.sqrt(2 * math.pi)
+        return alpha, pdf / (0.5 * math.erfc(alpha / math.sqrt(2)))  # erfc form: 1 − Φ(α)
 
     @property
     def mean(self) -> float:
-        _, lam = self._alpha_lambda()
-        return self.mean_time + self.sd * lam
+        return self.mean_time + self.sd * self._alpha_lambda()[1]
 
     @property
     def variance(self) -> float:
         alpha, lam = self._alpha_lambda()
         return self.sd**2 * (1 + alpha * lam - lam * lam)
 
-    def sample(self, rng: np.random.Generator, size: int | None = None) -> Sample:
+    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
         if size is None:
-            while True:
-                x = float(rng.normal(self.mean_time, self.sd))
-                if x > 0:
-                    return x
-        out = np.empty(size)
-        filled = 0
+            while (x := rng.normal(self.mean_time, self.sd)) <= 0:
+                pass
+            return x
+        out, filled = np.empty(size), 0
         while filled < size:
             draw = rng.normal(self.mean_time, self.sd, size - filled)
             kept = draw[draw > 0]
@@ -353,21 +390,16 @@ class Normal(_MeanSd):
 
 @dataclass(frozen=True)
 class Lognormal(_MeanSd):
-    """Lognormal whose own mean and sd are ``mean_time`` and ``sd`` (not those of its log)."""
+    """Lognormal whose own mean and sd are ``mean_time`` and ``sd`` (not those of its log).
+
+    The log has σ² = ln(1 + sd²/mean²) and μ = ln(mean) − σ²/2.
+    """
 
     name: ClassVar[str] = "lognormal"
 
-    mean = property(lambda self: self.mean_time)
-    variance = property(lambda self: self.sd**2)
-
-    def _log_params(self) -> tuple[float, float]:
+    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
         sigma2 = math.log1p((self.sd / self.mean_time) ** 2)
-        return math.log(self.mean_time) - sigma2 / 2, math.sqrt(sigma2)
-
-    def sample(self, rng: np.random.Generator, size: int | None = None) -> Sample:
-        mu, sigma = self._log_params()
-        x = rng.lognormal(mu, sigma, size)
-        return float(x) if size is None else x
+        return rng.lognormal(math.log(self.mean_time) - sigma2 / 2, math.sqrt(sigma2), size)
 
 
 @dataclass(frozen=True)
@@ -376,54 +408,32 @@ class Gamma(_MeanSd):
 
     name: ClassVar[str] = "gamma"
 
-    mean = property(lambda self: self.mean_time)
-    variance = property(lambda self: self.sd**2)
-
-    def sample(self, rng: np.random.Generator, size: int | None = None) -> Sample:
-        shape, scale = (self.mean_time / self.sd) ** 2, self.sd**2 / self.mean_time
-        x = rng.gamma(shape, scale, size)
-        return float(x) if size is None else x
+    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+        return rng.gamma((self.mean_time / self.sd) ** 2, self.sd**2 / self.mean_time, size)
 
 
 @dataclass(frozen=True)
 class Erlang(Distribution):
-    """The sum of ``k`` exponentials whose total mean is ``mean_time`` (each k-th of it).
+    """The sum of ``k`` exponentials whose total mean is ``mean_time`` (each a k-th of it).
 
-    Drawn as Gamma(k, mean/k), the same distribution in one draw per value.
+    Drawn as Gamma(k, mean/k) — the same distribution, one stream draw per value.
     """
 
     name: ClassVar[str] = "erlang"
+    params: ClassVar[tuple[str, ...]] = ("k", "mean")
+    kinds: ClassVar[str] = "kd"
+    example: ClassVar[str] = "3, 1h"
     k: int
     mean_time: float
 
-    def __post_init__(self) -> None:
-        k = self.k
-        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
-            message = f"erlang k must be a whole number of at least 1, got {k!r}"
-            raise ValueProblem("E124", message, "e.g. erlang(3, 1h)")
-        object.__setattr__(self, "k", int(k))
-        object.__setattr__(self, "mean_time", _seconds(self.mean_time, "erlang mean"))
-        _positive(self.mean_time, "a mean", "erlang")
-
     mean = property(lambda self: self.mean_time)
     variance = property(lambda self: self.mean_time**2 / self.k)
-    min_value = property(lambda self: 0.0)
 
-    def _params(self) -> tuple[float, ...]:
-        return (self.k, self.mean_time)
+    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+        return rng.gamma(self.k, self.mean_time / self.k, size)
 
     def describe(self) -> str:
-        return f"erlang {self._label(0) if self.labels else self.k}×{self._label(1)}"
-
-    def to_data(self) -> str:
-        return f"erlang({self.k}, {exact_duration_text(self.mean_time)})"
-
-    def sample(self, rng: np.random.Generator, size: int | None = None) -> Sample:
-        x = rng.gamma(self.k, self.mean_time / self.k, size)
-        return float(x) if size is None else x
-
-
-_MIN_WEIBULL_SHAPE = 0.05  # below this Γ(1 + 2/k) overflows a float and no variance exists
+        return f"erlang {self._label(0)}×{self._label(1)}"
 
 
 @dataclass(frozen=True)
@@ -434,22 +444,11 @@ class Weibull(Distribution):
     """
 
     name: ClassVar[str] = "weibull"
+    params: ClassVar[tuple[str, ...]] = ("shape", "scale")
+    kinds: ClassVar[str] = "xd"
+    example: ClassVar[str] = "1.5, 2h"
     shape: float
     scale: float
-
-    def __post_init__(self) -> None:
-        shape = self.shape
-        if isinstance(shape, bool) or not isinstance(shape, numbers.Real) or not (
-            _MIN_WEIBULL_SHAPE <= shape < math.inf
-        ):
-            raise ValueProblem(
-                "E124",
-                f"weibull shape must be a number of at least {_MIN_WEIBULL_SHAPE}, got {shape!r}",
-                "shape is a plain number (no unit), typically 0.5–5; e.g. weibull(1.5, 2h)",
-            )
-        object.__setattr__(self, "shape", float(shape))
-        object.__setattr__(self, "scale", _seconds(self.scale, "weibull scale"))
-        _positive(self.scale, "a scale", "weibull")
 
     @property
     def mean(self) -> float:
@@ -460,43 +459,25 @@ class Weibull(Distribution):
         g1, g2 = math.gamma(1 + 1 / self.shape), math.gamma(1 + 2 / self.shape)
         return self.scale**2 * (g2 - g1 * g1)
 
-    min_value = property(lambda self: 0.0)
-
-    def _params(self) -> tuple[float, ...]:
-        return (self.shape, self.scale)
+    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+        return self.scale * rng.weibull(self.shape, size)
 
     def describe(self) -> str:
-        return f"weibull {self.labels[0] if self.labels else _fmt(self.shape)}, {self._label(1)}"
-
-    def to_data(self) -> str:
-        return f"weibull({_fmt(self.shape)}, {exact_duration_text(self.scale)})"
-
-    def sample(self, rng: np.random.Generator, size: int | None = None) -> Sample:
-        x = self.scale * rng.weibull(self.shape, size)
-        return float(x) if size is None else x
+        return f"weibull {self._label(0)}, {self._label(1)}"
 
 
 @dataclass(frozen=True)
 class Empirical(Distribution):
-    """Resamples the observed ``values`` uniformly (each equally likely).
+    """Resamples the observed ``values``, each equally likely.
 
     Mean and variance are those of that discrete uniform distribution (population variance).
     """
 
     name: ClassVar[str] = "empirical"
+    params: ClassVar[tuple[str, ...]] = ("values",)
+    kinds: ClassVar[str] = "L"
+    example: ClassVar[str] = "[5min, 7min, 12min]"
     values: tuple[float, ...]
-
-    def __post_init__(self) -> None:
-        if isinstance(self.values, str | bytes) or not hasattr(self.values, "__len__"):
-            hint = "e.g. empirical([5min, 7min])"
-            raise ValueProblem("E124", "empirical needs a list of durations", hint)
-        if len(self.values) == 0:
-            raise ValueProblem(
-                "E124", "empirical needs at least one value", "e.g. empirical([5min, 7min, 12min])"
-            )
-        values = tuple(_seconds(x, f"empirical value {i + 1}") for i, x in enumerate(self.values))
-        object.__setattr__(self, "values", values)
-        object.__setattr__(self, "_array", np.array(values))
 
     @property
     def mean(self) -> float:
@@ -509,38 +490,35 @@ class Empirical(Distribution):
 
     min_value = property(lambda self: min(self.values))
 
-    def _params(self) -> tuple[float, ...]:
-        return self.values
+    @cached_property
+    def _array(self) -> np.ndarray:
+        return np.array(self.values)
+
+    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+        return self._array[rng.integers(0, len(self.values), size)]
 
     def describe(self) -> str:
         n = len(self.values)
         return f"empirical ({n} value{'s' if n != 1 else ''})"
 
-    def to_data(self) -> str:
-        return f"empirical([{', '.join(exact_duration_text(x) for x in self.values)}])"
-
-    def sample(self, rng: np.random.Generator, size: int | None = None) -> Sample:
-        arr: np.ndarray = self._array  # type: ignore[attr-defined]
-        if size is None:
-            return float(arr[rng.integers(0, arr.size)])
-        return arr[rng.integers(0, arr.size, size)]
-
 
 # --- parsing -------------------------------------------------------------------------------
 
-# name -> (class, parameter names of SPEC §2.4 in order, kind of each: d duration, k int, x number)
-_KINDS: dict[str, tuple[type[Distribution], tuple[str, ...], str]] = {
-    "const": (Constant, ("x",), "d"),
-    "exp": (Exponential, ("mean",), "d"),
-    "uniform": (Uniform, ("a", "b"), "dd"),
-    "tri": (Triangular, ("min", "mode", "max"), "ddd"),
-    "pert": (Pert, ("min", "mode", "max"), "ddd"),
-    "normal": (Normal, ("mean", "sd"), "dd"),
-    "lognormal": (Lognormal, ("mean", "sd"), "dd"),
-    "gamma": (Gamma, ("mean", "sd"), "dd"),
-    "erlang": (Erlang, ("k", "mean"), "kd"),
-    "weibull": (Weibull, ("shape", "scale"), "xd"),
-    "empirical": (Empirical, ("values",), "L"),
+_CLASSES: dict[str, type[Distribution]] = {
+    cls.name: cls
+    for cls in (
+        Constant,
+        Exponential,
+        Uniform,
+        Triangular,
+        Pert,
+        Normal,
+        Lognormal,
+        Gamma,
+        Erlang,
+        Weibull,
+        Empirical,
+    )
 }
 _ALIASES = {"exponential": "exp", "triangular": "tri", "constant": "const", "lognorm": "lognormal"}
 _CALL_RE = re.compile(r"(?P<name>[^\W\d][\w-]*)\s*\((?P<args>.*)\)", re.DOTALL)
@@ -548,33 +526,29 @@ _WORD_RE = re.compile(r"(?P<name>[^\W\d][\w-]*)(?:\s.*)?", re.DOTALL)
 _FORMS = "5min, exp(10min), tri(2min, 5min, 15min), lognormal(40min, 20min), erlang(3, 1h)"
 
 
-def _signature(name: str) -> str:
-    return f"{name}({', '.join(_KINDS[name][1])})"
-
-
-def _lookup(name: str) -> str:
-    key = name.lower()
-    key = _ALIASES.get(key, key)
-    if key in _KINDS:
-        return key
-    choices = list(_KINDS) + list(_ALIASES)
-    close = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
+def _lookup(name: str) -> type[Distribution]:
+    key = _ALIASES.get(name.lower(), name.lower())
+    if key in _CLASSES:
+        return _CLASSES[key]
+    close = difflib.get_close_matches(key, [*_CLASSES, *_ALIASES], n=1, cutoff=0.6)
     guess = f"did you mean {_ALIASES.get(close[0], close[0])}? " if close else ""
-    hint = guess + "known: " + ", ".join(_KINDS)
-    raise ValueProblem("E122", f"unknown distribution '{name}'", hint)
+    raise ValueProblem(
+        "E122", f"unknown distribution '{name}'", f"{guess}known: {', '.join(_CLASSES)}"
+    )
+
+
+def _usage(cls: type[Distribution]) -> str:
+    return f"write {cls.name}({', '.join(cls.params)}), e.g. {cls.name}({cls.example})"
 
 
 def _split_args(text: str, whole: str) -> list[str]:
     """Split at top-level commas (a list in ``[...]`` stays one argument)."""
     parts, depth, start = [], 0, 0
     for i, ch in enumerate(text):
-        if ch in "[(":
-            depth += 1
-        elif ch in "])":
-            depth -= 1
-            if depth < 0:
-                break
-        elif ch == "," and depth == 0:
+        depth += (ch in "[(") - (ch in "])")
+        if depth < 0:
+            break
+        if ch == "," and depth == 0:
             parts.append(text[start:i].strip())
             start = i + 1
     if depth != 0:
@@ -587,54 +561,57 @@ def _split_args(text: str, whole: str) -> list[str]:
     return parts
 
 
-def _param(kind: str, raw: object, what: str, time_unit: str | None) -> tuple[Any, str, bool]:
-    """(value, label, bare) for one argument."""
-    if kind == "d":
-        d = parse_duration(raw, time_unit)
-        unit = "h" if time_unit is None else parse_time_unit(time_unit)
-        return d.seconds, d.text + unit if d.bare else d.text, d.bare
-    text = raw.strip() if isinstance(raw, str) else raw
-    if isinstance(text, str):
+def _duration(raw: object, time_unit: str | None) -> tuple[float, str, bool]:
+    """(seconds, label, bare); a bare number's label gets its unit: ``90`` → ``90h``."""
+    d = parse_duration(raw, time_unit)
+    unit = "h" if time_unit is None else parse_time_unit(time_unit)
+    return d.seconds, d.text + unit if d.bare else d.text, d.bare
+
+
+def _number(kind: str, raw: object, what: str) -> tuple[Any, str]:
+    """A count (``k``) or plain number (``x``) from YAML or from text; the constructor checks it."""
+    value = raw.strip() if isinstance(raw, str) else raw
+    if isinstance(value, str):
         try:
-            text = int(text) if re.fullmatch(r"[+-]?\d+", text) else float(text)
+            value = int(value) if re.fullmatch(r"[+-]?\d+", value) else float(value)
         except ValueError:
             fix = "a plain number (no unit)" if kind == "x" else "a whole number such as 3"
             raise ValueProblem("E124", f"{what} must be {fix}, got '{raw}'") from None
-    if kind == "k" and isinstance(text, float) and text.is_integer():
-        text = int(text)
-    return text, str(raw).strip(), False
+    if kind == "k" and isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value, str(raw).strip()
 
 
 def _build(
-    name: str, raw_args: list[object], time_unit: str | None, paths: list[tuple]
+    cls: type[Distribution], raws: list[Any], time_unit: str | None, paths: list[tuple]
 ) -> Distribution:
-    """Parse each argument by its kind and construct (the constructor checks the values)."""
-    cls, params, kinds = _KINDS[name]
+    """Parse each argument by its kind, then construct (the constructor checks the values)."""
     values, labels, bare = [], [], False
-    for kind, param, raw, path in zip(kinds, params, raw_args, paths, strict=True):
+    for kind, param, raw, path in zip(cls.kinds, cls.params, raws, paths, strict=True):
         try:
-            if kind == "L":
+            if kind == "d":
+                value, label, was_bare = _duration(raw, time_unit)
+                bare = bare or was_bare
+            elif kind == "L":
                 if isinstance(raw, str) and re.fullmatch(r"\s*\[.*\]\s*", raw, re.DOTALL):
                     raw = _split_args(raw.strip()[1:-1], raw.strip())
-                items = raw if isinstance(raw, list | tuple) else None
-                if items is None:
-                    message = f"empirical values must be a list, got {raw!r}"
-                    raise ValueProblem("E124", message, "e.g. [5min, 7min, 12min]")
-                parsed = []
-                for i, item in enumerate(items):
+                if not isinstance(raw, list | tuple):
+                    message = f"{cls.name} {param} must be a list, got {raw!r}"
+                    raise ValueProblem("E124", message, f"e.g. {cls.example}")
+                items = []
+                for i, item in enumerate(raw):
                     try:
-                        parsed.append(_param("d", item, f"value {i + 1}", time_unit))
+                        items.append(_duration(item, time_unit))
                     except ValueProblem as exc:
                         raise ValueProblem(exc.code, exc.message, exc.hint, (i,)) from None
-                values.append(tuple(p[0] for p in parsed))
-                bare = bare or any(p[2] for p in parsed)
-                continue
-            value, label, was_bare = _param(kind, raw, f"{name} {param}", time_unit)
+                value, label = tuple(x[0] for x in items), ""
+                bare = bare or any(x[2] for x in items)
+            else:
+                value, label = _number(kind, raw, f"{cls.name} {param}")
         except ValueProblem as exc:
             raise ValueProblem(exc.code, exc.message, exc.hint, path + exc.path) from None
         values.append(value)
         labels.append(label)
-        bare = bare or was_bare
     return cls(*values, labels=tuple(labels), bare=bare)
 
 
@@ -642,14 +619,11 @@ def _from_text(text: str, time_unit: str | None) -> Distribution:
     call = _CALL_RE.fullmatch(text)
     if call is None:
         word = _WORD_RE.fullmatch(text)
-        if word and "(" not in text:
-            try:
-                name = _lookup(word["name"])
-            except ValueProblem:
-                name = None
-            if name is not None:
-                hint = f"write {_signature(name)}"
-                raise ValueProblem("E123", f"'{text}' is not a distribution", hint)
+        name = word["name"].lower() if word and "(" not in text else ""
+        if (
+            _ALIASES.get(name, name) in _CLASSES
+        ):  # 'exp', or 'tri 2min/5min/15min' copied from a label
+            raise ValueProblem("E123", f"'{text}' is not a distribution", _usage(_lookup(name)))
         try:
             return _constant(text, time_unit)
         except ValueProblem as exc:
@@ -659,62 +633,63 @@ def _from_text(text: str, time_unit: str | None) -> Distribution:
             if "(" in text or ")" in text:
                 code, message = "E123", f"'{text}' is not a distribution"
             raise ValueProblem(code, message, f"e.g. {_FORMS}") from None
-    name = _lookup(call["name"])
-    args = _split_args(call["args"], text)
-    params = _KINDS[name][1]
-    if name == "empirical":
-        if len(args) == 1 and args[0].startswith("[") and args[0].endswith("]"):
-            args = [_split_args(args[0][1:-1], text)]  # type: ignore[list-item]
-        elif any(a.startswith("[") for a in args):
-            hint = "write empirical([5min, 7min, 12min])"
-            raise ValueProblem("E123", f"'{text}' is not a distribution", hint)
-        else:
-            args = [args]  # type: ignore[list-item]
-    if len(args) != len(params):
-        got = len(args)
-        raise ValueProblem(
-            "E123",
-            f"{name} takes {len(params)} argument{'s' if len(params) > 1 else ''} "
-            f"({', '.join(params)}), got {got} in '{text}'",
-            f"write {_signature(name)}",
+    cls = _lookup(call["name"])
+    args: list[Any] = _split_args(call["args"], text)
+    if cls.kinds == "L":  # empirical([5min, 7min]), also empirical(5min, 7min)
+        if any(a.startswith("[") for a in args) and not (len(args) == 1 and args[0].endswith("]")):
+            raise ValueProblem("E123", f"'{text}' is not a distribution", _usage(cls))
+        args = [args[0]] if len(args) == 1 and args[0].startswith("[") else [args]
+    if len(args) != len(cls.params):
+        n = len(cls.params)
+        message = (
+            f"{cls.name} takes {n} argument{'s' if n > 1 else ''} "
+            f"({', '.join(cls.params)}), got {len(args)} in '{text}'"
         )
+        raise ValueProblem("E123", message, _usage(cls))
     try:
-        return _build(name, list(args), time_unit, [()] * len(args))
+        return _build(cls, args, time_unit, [()] * len(args))
     except ValueProblem as exc:
         raise ValueProblem(exc.code, f"{exc.message} (in '{text}')", exc.hint) from None
 
 
 def _from_mapping(data: dict[Any, Any], time_unit: str | None) -> Distribution:
-    names = ", ".join(_KINDS)
+    names = ", ".join(_CLASSES)
     if "dist" not in data:
         hint = f"e.g. {{dist: tri, min: 2min, mode: 5min, max: 15min}}; names: {names}"
         raise ValueProblem("E123", "a distribution mapping needs dist: <name>", hint)
-    raw_name = data["dist"]
-    if not isinstance(raw_name, str):
-        message = f"dist must be a distribution name, got {raw_name!r}"
+    if not isinstance(data["dist"], str):
+        message = f"dist must be a distribution name, got {data['dist']!r}"
         raise ValueProblem("E122", message, f"names: {names}", ("dist",))
     try:
-        name = _lookup(raw_name.strip())
+        cls = _lookup(data["dist"].strip())
     except ValueProblem as exc:
         raise ValueProblem(exc.code, exc.message, exc.hint, ("dist",)) from None
-    params = _KINDS[name][1]
     for key in data:
-        if key != "dist" and key not in params:
-            close = difflib.get_close_matches(str(key), params, n=1, cutoff=0.5)
-            guess = f"did you mean {close[0]}? " if close else ""
-            hint = f"{guess}{name} takes {', '.join(params)}"
-            raise ValueProblem("E123", f"{name} has no parameter '{key}'", hint, (key,))
-    missing = [p for p in params if p not in data]
+        if key != "dist" and key not in cls.params:
+            close = difflib.get_close_matches(str(key), cls.params, n=1, cutoff=0.5)
+            hint = (
+                f"did you mean {close[0]}? " if close else ""
+            ) + f"{cls.name} takes {', '.join(cls.params)}"
+            raise ValueProblem("E123", f"{cls.name} has no parameter '{key}'", hint, (key,))
+    missing = [p for p in cls.params if p not in data]
     if missing:
-        hint = f"{name} takes {', '.join(params)}, e.g. {_mapping_example(name)}"
-        raise ValueProblem("E123", f"{name} needs {', '.join(missing)}", hint)
-    return _build(name, [data[p] for p in params], time_unit, [(p,) for p in params])
+        args = cls.example.split(", ", len(cls.params) - 1)
+        pairs = ", ".join(f"{p}: {a}" for p, a in zip(cls.params, args, strict=True))
+        hint = f"{cls.name} takes {', '.join(cls.params)}, e.g. {{dist: {cls.name}, {pairs}}}"
+        raise ValueProblem("E123", f"{cls.name} needs {', '.join(missing)}", hint)
+    return _build(cls, [data[p] for p in cls.params], time_unit, [(p,) for p in cls.params])
+
+
+def _constant(value: object, time_unit: str | None) -> Constant:
+    seconds, label, bare = _duration(value, time_unit)
+    return Constant(seconds, labels=(label,), bare=bare)
 
 
 def parse_distribution(value: object, time_unit: str | None = None) -> Distribution:
     """A distribution from a bare duration, ``"name(args)"`` or ``{dist: name, ...}``.
 
-    Bare numbers (also inside the arguments) are in ``time_unit`` (default ``h``).
+    Bare numbers (also inside the arguments) are in ``time_unit`` (default ``h``).  Names are
+    case-insensitive, with the aliases exponential, triangular, constant and lognorm.
     """
     if isinstance(value, Distribution):
         return value
@@ -722,22 +697,9 @@ def parse_distribution(value: object, time_unit: str | None = None) -> Distribut
         return _from_mapping(value, time_unit)
     if isinstance(value, str):
         text = value.strip()
-        check_fullwidth(text, "distribution")
+        check_fullwidth(text, "distribution" if re.search(r"[(（]", text) else "duration")
         return _from_text(text, time_unit)
     if not isinstance(value, numbers.Real):  # a bool is Real: parse_duration gives it E112
         hint = f"write a duration or a distribution, e.g. {_FORMS}"
         raise ValueProblem("E110", f"expected a duration or a distribution, got {value!r}", hint)
     return _constant(value, time_unit)
-
-
-def _constant(value: object, time_unit: str | None) -> Constant:
-    seconds, label, bare = _param("d", value, "duration", time_unit)
-    return Constant(seconds, labels=(label,), bare=bare)
-
-
-def _mapping_example(name: str) -> str:
-    example = {"const": "5min", "exp": "10min", "uniform": "2min, 5min", "tri": "2min, 5min, 15min",
-               "erlang": "3, 1h", "weibull": "1.5, 2h", "empirical": "[5min, 7min]"}
-    args = example.get(name, "40min, 20min").split(", ", len(_KINDS[name][1]) - 1)
-    pairs = ", ".join(f"{p}: {a}" for p, a in zip(_KINDS[name][1], args, strict=True))
-    return f"{{dist: {name}, {pairs}}}"

@@ -545,8 +545,16 @@ _SYMBOL_OP: dict[str, TargetOp] = {
     "=": "equals",
 }
 _TARGET_RE = re.compile(r"(?P<op><=|>=|==|≤|≥|<|>|=)\s*(?P<value>[^\s<>=≤≥].*)")
-_KEY_GUESS = {"max": "at_most", "maximum": "at_most", "most": "at_most", "min": "at_least",
-              "minimum": "at_least", "least": "at_least", "eq": "equals", "equal": "equals"}
+_KEY_GUESS = {
+    "max": "at_most",
+    "maximum": "at_most",
+    "most": "at_most",
+    "min": "at_least",
+    "minimum": "at_least",
+    "least": "at_least",
+    "eq": "equals",
+    "equal": "equals",
+}
 _TARGET_HINT = "write {at_most: 2d}, {at_least: 95%}, {equals: 3}, or quoted '<= 2d', '>= 95%'"
 
 
@@ -665,7 +673,8 @@ def check_fullwidth(text: str, what: str) -> None:
     ch, (name, fix) = bad[0]
     if ch in "～〜–—" and "date" in what:
         fix = ".."  # date ranges are joined by '..'
-    more = f" ({len(bad) - 1} more such characters)" if len(bad) > 1 else ""
+    n = len(bad) - 1
+    more = f" ({n} more such character{'s' if n > 1 else ''})" if n else ""
     raise ValueProblem(
         "E119",
         f"{name} '{ch}' (U+{ord(ch):04X}) in the {what} '{text}': use '{fix}'{more}",

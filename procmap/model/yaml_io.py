@@ -1,27 +1,30 @@
 """procmap's YAML dialect (SPEC §2.2): a safe loader that remembers where every node sits.
 
 Why not ``yaml.safe_load``: it resolves YAML 1.1 scalars (``no`` -> False, ``1:30`` -> 90,
-``010`` -> 8, dates -> ``datetime``), keeps the last of two duplicate keys, expands alias bombs
-until memory runs out, recurses on deep nesting and forgets line numbers.  Here libyaml's C
-parser (PyYAML's pure-Python parser without libyaml) only yields *events*; this module composes
-them itself, in a flat loop, so it can resolve plain scalars by the YAML 1.2 core schema minus
-octal, hex, sexagesimal and timestamps (``true``/``True``/``TRUE`` and the false forms are the
-only booleans, ``[-+]?[0-9]+`` is a decimal int; ``no``, ``0x1F``, ``1:30``, ``2026-01-05`` stay
-strings, as quoted and block scalars always do); count nodes *as if* aliases were expanded, so
-an alias bomb is refused at the alias that crosses ``MAX_NODES`` before anything is expanded;
-refuse nesting beyond ``MAX_DEPTH`` when it opens (libyaml keeps an explicit stack, so 5,000
-``[`` are harmless); never run a constructor; and record a :class:`Mark` per value and key.
+``010`` -> 8, dates -> ``datetime``), keeps the last of two duplicate keys, hands out alias bombs
+that explode in whatever walks the data, and forgets line numbers.  Here libyaml's C parser (or
+PyYAML's pure-Python parser when libyaml is missing) only yields *events*, and this module
+composes them itself, in one flat loop, so that it can:
 
-Decisions.  Allowed tags: ``!!str !!int !!float !!bool !!null !!map !!seq`` (on a value of
-that kind) and the non-specific ``!``; any other tag is E011, harmless or not, since no tag means
-anything in a procmap file.  An unquoted value starting with ``<`` (``target: <= 2d``) is legal
-YAML and loads as the string the schema accepts, so it is left alone; E010 replaces a *syntax
-error* on a line whose value starts with ``>`` or ``<`` (``target: >= 95%``: ``>`` opens a folded
-block).  The full-width colon (E014) is reported for plain scalars shaped ``key：value`` with an
-ASCII key where YAML expected nested lines (a value starting below its key, a list item, the top
-level), for a key with no value that contains it, and for a syntax error next to a line using
-it; Chinese prose such as ``注意：请确认`` is left alone.  Aliases give independent copies, marked
-at the alias and, below it, at the anchored definition (likewise for merged keys).
+- resolve plain scalars by the YAML 1.2 core schema minus octal, hex, sexagesimal and
+  timestamps: ``true|True|TRUE`` and ``false|False|FALSE`` are the only booleans, ``[-+]?[0-9]+``
+  is a decimal int, ``no``/``0x1F``/``1:30``/``2026-01-05`` stay strings, as quoted and block
+  scalars always do.  No constructor ever runs, so no Python object can be built;
+- count nodes *as if* aliases were expanded, so an alias bomb is refused at the alias that
+  crosses ``MAX_NODES`` before anything is expanded, and refuse nesting beyond ``MAX_DEPTH``
+  when it opens (libyaml keeps an explicit stack: 5,000 ``[`` reach us without recursion);
+- record a :class:`Mark` for every value and every mapping key, by path.
+
+Decisions.  Allowed tags: ``!!str !!int !!float !!bool !!null !!map !!seq`` on a value of that
+kind, and the non-specific ``!``; any other tag is E011, harmless or not, as no tag means anything
+in a procmap file.  An unquoted value starting with ``<`` (``target: <= 2d``) is legal YAML and
+loads as the string the schema accepts, so it is left alone; E010 only replaces a *syntax error*
+on a line whose value starts with ``>`` or ``<`` (``target: >= 95%``: ``>`` opens a folded block).
+The full-width colon (E014) is reported for plain scalars shaped ``key：value`` with an ASCII key
+where YAML expected nested lines (a value starting below its key, a list item, the top level),
+for a key with no value that contains it, and for a syntax error next to a line using it; prose
+such as ``注意：请确认`` is left alone.  Aliases and merge keys give independent copies, marked at
+the alias and, below it, at the anchored definition.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ Path = tuple[str | int, ...]
 try:
     from yaml.cyaml import CParser as _CParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _CParser = None
+    _CParser = None  # type: ignore[assignment,misc]
 _USE_LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False)) and _CParser is not None
 _STD = "tag:yaml.org,2002:"
 _NONE = object()
@@ -140,9 +143,6 @@ class Locator:
                 return mark
         return Mark(1, 1)
 
-    def __repr__(self) -> str:
-        return f"Locator({self.filename!r}, {len(self.values)} values)"
-
 
 @dataclass(frozen=True)
 class LoadedYaml:
@@ -154,32 +154,30 @@ class LoadedYaml:
 
 
 class _Stop(Exception):  # noqa: N818 - internal control flow, never leaves this module
-    """Reading cannot go on (syntax error, size limit); the findings so far are reported."""
+    """Reading cannot go on (size or depth cap); the findings so far are reported."""
 
 
 class _Scalar:
     __slots__ = ("height", "mark", "plain", "size", "text", "value")
 
     def __init__(self, value: Any, text: str, plain: bool, mark: Mark) -> None:
-        self.value, self.text, self.plain, self.mark = value, text, plain, mark
-        self.size, self.height = 1, 0
+        self.value, self.text, self.plain, self.mark, self.size, self.height = (
+            value, text, plain, mark, 1, 0)
 
 
 class _Coll:
-    """A list or mapping being read; while open it is also its own stack frame."""
+    """A list or mapping; while it is being read it is also its own stack frame."""
 
     __slots__ = ("anchor", "entries", "flow", "height", "is_map", "items", "key", "mark",
                  "merge", "size", "trap")
 
     def __init__(self, is_map: bool, flow: bool, mark: Mark, anchor: str | None) -> None:
         self.is_map, self.flow, self.mark, self.anchor = is_map, flow, mark, anchor
-        # list of nodes, or {name: (key node, value node)} with _MERGE as the name of `<<`
-        self.items: Any = {} if is_map else []
-        self.entries: dict[Any, tuple[Any, Any]] | None = None  # items with merges expanded
-        self.key: Any = None  # a mapping's key node waiting for its value
-        self.trap: list[Any] | None = None
-        self.merge = False
-        self.size, self.height = 1, 1
+        self.items: Any = {} if is_map else []  # nodes, or {name: (key node, value node)}
+        self.entries: dict[Any, tuple[Any, Any]] | None = None  # items with `<<` expanded
+        self.key: Any = None  # a key node waiting for its value
+        self.trap: list[Any] | None = None  # E009: [mark, cut key, its text, items, pieces...]
+        self.merge, self.size, self.height = False, 1, 1
 
 
 class _Alias:
@@ -209,72 +207,66 @@ def _show(text: str, limit: int = 40) -> str:
 
 
 def _mark(event: Any) -> Mark:
-    sm = event.start_mark
-    return Mark(sm.line + 1, sm.column + 1)
+    return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+
+
+def _deref(node: Any) -> Any:
+    return node.target if node.__class__ is _Alias else node
 
 
 class _Reader:
     """One load: text to nodes (collecting findings on the way), then nodes to data."""
 
     def __init__(self, filename: str) -> None:
-        self.filename = filename
+        self.filename, self.text = filename, ""
         self.findings: list[Finding] = []
-        self.text = ""
         self.anchors: dict[str, Any] = {}
         self.open_anchors: set[str] = set()
 
     def add(self, code: str, message: str, hint: str | None, mark: Mark, path: Path = ()) -> None:
-        severity = "warning" if code[0] == "W" else "error"
-        self.findings.append(
-            Finding(severity, code, message, hint, self.filename, mark.line, mark.col, path))
+        self.findings.append(Finding("warning" if code[0] == "W" else "error", code, message,
+                                     hint, self.filename, mark.line, mark.col, path))
 
     def decode(self, source: str | bytes) -> str | None:
         """Text of the file, or None after reporting why it is not UTF-8 YAML text."""
         if isinstance(source, str):
             text = source
         else:
-            data = bytes(source)
-            if data[:3] == b"\xef\xbb\xbf":
-                data = data[3:]
-            kind = None
-            if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
-                kind = "UTF-32"
-            elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-                kind = "UTF-16"
-            elif data.count(0) * 4 >= len(data) > 0 and data[0::2].count(0) in (0, data.count(0)):
-                kind = "UTF-16"  # no BOM, but every other byte of ASCII text is NUL
+            data = bytes(source).removeprefix(b"\xef\xbb\xbf")
+            nuls = data.count(0)
+            if data[:4] in (b"\xff\xfe\0\0", b"\0\0\xfe\xff"):
+                kind: str | None = "UTF-32"
+            elif data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+                    4 * nuls >= len(data) > 0 and data[::2].count(0) in (0, nuls)):
+                kind = "UTF-16"  # with a BOM, or every other byte of ASCII text is NUL
+            else:
+                kind = None
             if kind:
-                self.add("E001", f"the file is not UTF-8 text (it looks like {kind})",
-                         "save the file as UTF-8", Mark(1, 1))
-                return None
+                return self.add("E001", f"the file is not UTF-8 text (it looks like {kind})",
+                                "save the file as UTF-8", Mark(1, 1))
             try:
-                text = data.decode("utf-8")
+                text = data.decode()
             except UnicodeDecodeError as exc:
-                if b"\x00" in data:  # binary: reported just below
-                    text = data.decode("utf-8", "replace")
-                else:
-                    pos = exc.start
-                    start = data.rfind(b"\n", 0, pos) + 1
-                    col = len(data[start:pos].decode("utf-8", "replace")) + 1
-                    self.add("E001", f"the file is not UTF-8 text (byte 0x{data[pos]:02X} is not "
-                             "UTF-8; the file may be GBK, Latin-1 or Windows-1252)",
-                             "save the file as UTF-8", Mark(data.count(b"\n", 0, pos) + 1, col))
-                    return None
+                if not nuls:
+                    pos, start = exc.start, data.rfind(b"\n", 0, exc.start) + 1
+                    col = len(data[start:pos].decode(errors="replace")) + 1
+                    return self.add(
+                        "E001", f"the file is not UTF-8 text (byte 0x{data[pos]:02X} is not UTF-8;"
+                        " the file may be GBK, Latin-1 or Windows-1252)",
+                        "save the file as UTF-8", Mark(data.count(b"\n", 0, pos) + 1, col))
+                text = data.decode(errors="replace")  # binary: reported below
         text = text.removeprefix("\ufeff")
         bad = _BAD_CHAR.search(text)
         if bad is None:
             return text
-        pos = text.find("\x00")
-        pos = bad.start() if pos < 0 else pos
+        pos = text.find("\0") if "\0" in text else bad.start()
         at = Mark(text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos))
-        if text[pos] == "\x00":
-            self.add("E002", "the file is binary, not YAML text (it contains NUL bytes)",
-                     "procmap reads YAML text files saved as UTF-8: check the file name", at)
-        else:
-            self.add("E002", f"the character U+{ord(text[pos]):04X} is not allowed in YAML text",
-                     "delete it (control characters often come from copying out of a PDF or "
-                     "a spreadsheet)", at)
-        return None
+        if text[pos] == "\0":
+            return self.add("E002", "the file is binary, not YAML text (it contains NUL bytes)",
+                            "procmap reads YAML text files saved as UTF-8: check the file", at)
+        return self.add("E002", f"the character U+{ord(text[pos]):04X} is not allowed in YAML "
+                        "text", "delete it (control characters often come from copying out of "
+                        "a PDF or a spreadsheet)", at)
 
     def compose(self, text: str) -> Any:
         """The document's root node, or None after reporting why there is none."""
@@ -285,13 +277,11 @@ class _Reader:
         except _Stop:
             return None
         except yaml.MarkedYAMLError as exc:
-            self._syntax(exc)
+            return self._syntax(exc)
         except yaml.YAMLError as exc:
-            self.add("E006", f"YAML error: {_show(str(exc), 200)}", None, Mark(1, 1))
+            return self.add("E006", f"YAML error: {_show(str(exc), 200)}", None, Mark(1, 1))
         finally:
-            if hasattr(parser, "dispose"):
-                parser.dispose()
-        return None
+            getattr(parser, "dispose", lambda: None)()
 
     def _events(self, get: Any) -> Any:  # the hot loop: kept flat on purpose
         scalar, alias, map_start, seq_start = (
@@ -301,24 +291,22 @@ class _Reader:
         total = 0
         get()  # StreamStartEvent
         if get().__class__ is ev.StreamEndEvent:
-            self.add("E003", "the file is empty", "start it with `procmap: 1`", Mark(1, 1))
-            return None
+            return self.add("E003", "the file is empty", "start it with `procmap: 1`", Mark(1, 1))
         while True:
             event = get()
             cls = event.__class__
             if cls is scalar:
-                sm = event.start_mark
                 text = event.value
                 if event.tag is not None:
                     node = self._tagged(event, stack)
-                elif event.style:
-                    node = _Scalar(text, text, False, Mark(sm.line + 1, sm.column + 1))
                 else:
-                    node = _Scalar(_resolve_plain(text), text, True,
-                                   Mark(sm.line + 1, sm.column + 1))
+                    plain = not event.style
+                    node = _Scalar(_resolve_plain(text) if plain else text, text, plain,
+                                   Mark(event.start_mark.line + 1, event.start_mark.column + 1))
                 total += 1
                 if event.anchor is not None:
-                    self._define(event.anchor, node)
+                    self.anchors[event.anchor] = node
+                    self.open_anchors.discard(event.anchor)
             elif cls is map_start or cls is seq_start:
                 is_map = cls is map_start
                 top = _Coll(is_map, bool(event.flow_style), _mark(event), event.anchor)
@@ -327,8 +315,7 @@ class _Reader:
                     self._too_deep(top.mark, stack)
                 if event.tag not in (None, "!", _STD + ("map" if is_map else "seq")):
                     self._bad_tag(event.tag, top.mark, stack)
-                if event.anchor is not None:
-                    self.open_anchors.add(event.anchor)
+                self.open_anchors.add(event.anchor)
                 stack.append(top)
                 continue
             elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
@@ -337,7 +324,7 @@ class _Reader:
                     self._comma_trap(node.trap, stack)
                 if node.anchor is not None:
                     self.open_anchors.discard(node.anchor)
-                    self._define(node.anchor, node)
+                    self.anchors[node.anchor] = node
                 if not stack:
                     break
                 top = stack[-1]
@@ -347,12 +334,12 @@ class _Reader:
             else:
                 continue
             if total > MAX_NODES:
-                self.add("E012", f"the document is too large: more than {MAX_NODES:,} values "
-                         "once aliases (*name) are expanded", "a procmap model needs far fewer;"
-                         " check for aliases that repeat each other (an 'alias bomb')",
-                         node.mark, self._path(stack))
+                self.add("E012", f"the document is too large: more than {MAX_NODES:,} values once"
+                         " aliases (*name) are expanded", "a procmap model needs far fewer; check "
+                         "for aliases that repeat each other (an 'alias bomb')", node.mark,
+                         self._path(stack))
                 raise _Stop
-            if top is None:
+            if top is None:  # the document is a single scalar
                 break
             top.size += node.size
             if node.height >= top.height:
@@ -365,67 +352,54 @@ class _Reader:
                 top.key = node
             else:
                 key, top.key = top.key, None
-                if (key.__class__ is _Scalar and key.value.__class__ is str
+                if (key.__class__ is _Scalar and key.value.__class__ is str and "：" not in key.text
                         and key.value not in top.items and key.text != "<<"
-                        and "：" not in key.text and not (node.__class__ is _Scalar and node.plain
-                                                         and (not node.text or "：" in node.text))):
+                        and not (node.__class__ is _Scalar and node.plain
+                                 and (not node.text or "：" in node.text))):
                     top.items[key.value] = (key, node)  # the usual case, checked fast
                 else:
                     self._pair(top, key, node, stack)
         get()  # DocumentEndEvent
-        event = get()
-        if event.__class__ is ev.DocumentStartEvent:
+        if (event := get()).__class__ is ev.DocumentStartEvent:
             self.add("E004", "the file holds more than one YAML document (a second '---')",
                      "keep one model per file: remove the '---' line or split the file",
                      _mark(event))
         return node
 
-    def _path(self, stack: list[_Coll], *more: str | int) -> Path:
+    def _path(self, stack: list[_Coll]) -> Path:
         out: list[str | int] = []
         for coll in stack:
             if not coll.is_map:
                 out.append(len(coll.items))
             elif coll.key is not None:
-                key = coll.key.target if coll.key.__class__ is _Alias else coll.key
-                out.append(key.value if key.__class__ is _Scalar else "?")
-        return (*out, *more)
+                out.append(getattr(_deref(coll.key), "value", "?"))
+        return tuple(out)
 
     def _too_deep(self, mark: Mark, stack: list[_Coll]) -> None:
-        self.add("E013", f"the document nests more than {MAX_DEPTH} levels deep",
-                 "a procmap model needs only a few levels: look for a runaway '[' or '{', or "
-                 "aliases nested in each other", mark, self._path(stack))
+        self.add("E013", f"the document nests more than {MAX_DEPTH} levels deep", "a procmap "
+                 "model needs only a few levels: look for a runaway '[' or '{', or aliases "
+                 "nested in each other", mark, self._path(stack))
         raise _Stop
 
     def _bad_tag(self, tag: str, mark: Mark, stack: list[_Coll], why: str = "") -> None:
         shown = "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
-        self.add("E011", why or f"tags are not allowed: '{_show(shown)}'",
-                 "remove the tag; procmap reads plain text, numbers, lists and mappings only",
-                 mark, self._path(stack))
+        self.add("E011", why or f"tags are not allowed: '{_show(shown)}'", "remove the tag; "
+                 "procmap reads plain text, numbers, lists and mappings only", mark,
+                 self._path(stack))
 
     def _tagged(self, event: Any, stack: list[_Coll]) -> _Scalar:
         tag, text, mark = event.tag, event.value, _mark(event)
         kind = tag[len(_STD):] if tag.startswith(_STD) else None
-        if tag == "!" or kind == "str":
-            return _Scalar(text, text, False, mark)
         value: Any = text
-        if kind not in ("int", "float", "bool", "null"):
-            self._bad_tag(tag, mark, stack)
-        else:
+        if kind in ("int", "float", "bool", "null"):
             value = _resolve_plain(text) if text else None
-            if kind == "float" and value.__class__ is int:
-                value = float(value)
-            want = {"int": int, "float": float, "bool": bool, "null": type(None)}[kind]
-            if value.__class__ is not want:
+            value = float(value) if kind == "float" and value.__class__ is int else value
+            if value.__class__ is not {"int": int, "float": float, "bool": bool}.get(
+                    kind, type(None)):
                 self._bad_tag(tag, mark, stack, f"'{_show(text)}' is not a valid !!{kind}")
+        elif tag != "!" and kind != "str":
+            self._bad_tag(tag, mark, stack)
         return _Scalar(value, text, False, mark)
-
-    def _define(self, name: str, node: Any) -> None:
-        old = self.anchors.get(name)
-        if old is not None:
-            self.add("W021", f"the anchor &{name} is defined again (first at line "
-                     f"{old.mark.line}); aliases below this point use the new one",
-                     "give each anchor its own name", node.mark)
-        self.anchors[name] = node
 
     def _alias(self, event: Any, stack: list[_Coll]) -> Any:
         name, mark = event.anchor, _mark(event)
@@ -452,7 +426,7 @@ class _Reader:
 
     def _fw_colon(self, mark: Mark, text: str, path: Path = (), shift: bool = True) -> None:
         key, _, rest = (part.strip() for part in text.partition("："))
-        if shift:  # point at the colon itself (the key before it is short and on this line)
+        if shift:  # point at the colon itself (the key before it is short, on the same line)
             mark = Mark(mark.line, mark.col + text.index("："))
         self.add("E014", f"full-width colon '：' (U+FF1A) after '{_show(key)}': use ':'",
                  f"write `{_show(key)}: {_show(rest)}` with an ASCII ':' and a space "
@@ -460,20 +434,18 @@ class _Reader:
 
     def _pair(self, coll: _Coll, key: Any, value: Any, stack: list[_Coll]) -> None:
         """Add one key/value to a mapping, checking what the fast path in _events skipped."""
-        path = self._path(stack)
-        key = key.target if key.__class__ is _Alias else key
+        path, key = self._path(stack), _deref(key)
         if key.__class__ is not _Scalar:
-            self.add("E007", "keys must be text: a list or mapping is used as a key",
-                     "check for a stray '?', '[' or '{' before the ':'", key.mark, path)
-            return
+            return self.add("E007", "keys must be text: a list or mapping is used as a key",
+                            "check for a stray '?', '[' or '{' before the ':'", key.mark, path)
         if key.plain and value.__class__ is _Scalar and value.plain and not value.text:
-            if coll.flow and _SPLIT_PIECE.match(key.text):
-                if coll.trap is None:  # [mark, cut key, its value, items then, pieces...]
+            if coll.flow and _SPLIT_PIECE.match(key.text):  # {handoff: tri(5min, 10min, ...)}
+                if coll.trap is None:
                     name, (_, cut) = next(reversed(coll.items.items()), (None, (None, None)))
                     coll.trap = [key.mark, name, getattr(cut, "text", None), len(coll.items)]
                 if coll.trap[3] == len(coll.items):  # only the pieces of the first cut value
                     coll.trap.append(key.text)
-                return
+                return None
             if "：" in key.text:
                 return self._fw_colon(key.mark, key.text, (*path, key.text))
         if key.plain and key.text == "<<":
@@ -483,45 +455,40 @@ class _Reader:
         elif key.value.__class__ is str:
             name = key.value
         else:
-            what = {bool: "a boolean", type(None): "empty (null)"}.get(
-                type(key.value), "a number")
-            self.add("E007", f"keys must be text; '{_show(key.text)}' is read as {what}; quote it",
-                     f'quote it: "{_show(key.text)}": …', key.mark, path)
-            return
+            what = {bool: "a boolean", type(None): "empty (null)"}.get(type(key.value), "a number")
+            return self.add("E007", f"keys must be text; '{_show(key.text)}' is read as {what}; "
+                            "quote it", f'quote it: "{_show(key.text)}": …', key.mark, path)
         shown = "<<" if name is _MERGE else name
         if name in coll.items:
-            self.add("E008", f"duplicate key '{_show(shown)}' (first at line "
-                     f"{coll.items[name][0].mark.line})", "keep one of them: YAML would "
-                     "silently use only one value" + (" (merge several with <<: [*a, *b])"
-                                                       if name is _MERGE else ""),
-                     key.mark, (*path, shown))
-            return
+            return self.add(
+                "E008", f"duplicate key '{_show(shown)}' (first at line "
+                f"{coll.items[name][0].mark.line})", "keep one of them: YAML would silently use "
+                "only one value" + (" (merge several with <<: [*a, *b])" if shown == "<<" else ""),
+                key.mark, (*path, shown))
         if (value.__class__ is _Scalar and value.plain and "：" in value.text
                 and value.mark.line > key.mark.line and _FW_KEY.match(value.text)):
             self._fw_colon(value.mark, value.text, (*path, shown))
         coll.items[name] = (key, value)
-        return
+        return None
 
     def _check_merge(self, value: Any, path: Path) -> None:
-        node = value.target if value.__class__ is _Alias else value
+        node = _deref(value)
         for item in node.items if node.__class__ is _Coll and not node.is_map else [node]:
-            item = item.target if item.__class__ is _Alias else item
-            if item.__class__ is not _Coll or not item.is_map:
-                self.add("E015", "'<<' (merge key) needs a mapping or a list of mappings",
-                         "write <<: *base, or <<: [*base, *other], where &base marks a mapping",
-                         value.mark, path)
-                return
+            if _deref(item).__class__ is not _Coll or not _deref(item).is_map:
+                return self.add("E015", "'<<' (merge key) needs a mapping or a list of mappings",
+                                "write <<: *base, or <<: [*base, *other], where &base marks a "
+                                "mapping", value.mark, path)
+        return None
 
     def _comma_trap(self, trap: list[Any], stack: list[_Coll]) -> None:
         mark, name, value, _, *pieces = trap
         listed = ", ".join(f"'{_show(p)}'" for p in pieces)
-        many = "s" if len(pieces) > 1 else ""
+        message = f"{listed} read as key{'s' * (len(pieces) > 1)} with no value: "
         if isinstance(name, str) and value is not None:
-            message = (f"{listed} read as key{many} with no value: the value of "
-                       f"'{_show(name)}' was cut at a comma inside {{…}}")
+            message += f"the value of '{_show(name)}' was cut at a comma inside {{…}}"
             example = f'{name}: "{", ".join([value, *pieces])}"'
         else:
-            message = f"{listed} read as key{many} with no value: a value was cut at a comma"
+            message += "a value was cut at a comma inside {…}"
             example = 'handoff: "tri(5min, 10min, 30min)"'
         self.add("E009", message, f"quote a value that has commas inside {{…}}: {example}",
                  mark, self._path(stack))
@@ -529,33 +496,31 @@ class _Reader:
     def _syntax(self, exc: yaml.MarkedYAMLError) -> None:
         """Report a scanner/parser error, as a trap (E010, E014) when one explains it."""
         pm, cm = exc.problem_mark, exc.context_mark
-        at = pm or cm
         lines = _NEWLINE.split(self.text)
         near = sorted({m.line for m in (cm, pm) if m is not None and m.line < len(lines)})
         if any(self._angle_trap(lines, n) for n in near):
-            return
+            return None
         last = near[-1] if near else 0
         for n in sorted({*near, last - 1, last - 2} - {-1, -2}, reverse=True):
-            hit = _FW_LINE.match(lines[n])
-            if hit:  # replaces an E014 the parser's last events already gave for this line
+            if hit := _FW_LINE.match(lines[n]):  # replaces an E014 the last events gave
                 self.findings = [f for f in self.findings if (f.code, f.line) != ("E014", n + 1)]
-                mark = Mark(n + 1, hit.start(2) + 1)
-                return self._fw_colon(mark, lines[n][hit.start(1):].strip(), shift=False)
+                return self._fw_colon(Mark(n + 1, hit.start(2) + 1),
+                                      lines[n][hit.start(1):].strip(), shift=False)
+        at = pm or cm
         mark = Mark(at.line + 1, at.column + 1) if at else Mark(1, 1)
         problem = exc.problem or str(exc)
         message = f"YAML syntax error: {problem}"
         if exc.context:
-            where = f" at line {cm.line + 1}" if cm is not None and cm.line != mark.line - 1 else ""
+            where = f" at line {cm.line + 1}" if cm and cm.line + 1 != mark.line else ""
             message += f" ({exc.context}{where})"
-        line = lines[mark.line - 1] if mark.line <= len(lines) else ""
-        char = line[mark.col - 1: mark.col]
+        char = (lines[mark.line - 1] if mark.line <= len(lines) else "")[mark.col - 1:mark.col]
         hint = next((h for k, h in _SYNTAX_HINTS if k in problem), None)
         if char == "\t":
             hint = _SYNTAX_HINTS[0][1]
         elif hint is None and char and char in "@`%!&*|":
             hint = f"'{char}' cannot start an unquoted value: put the value in quotes"
-        self.add("E006", message, hint or "check this line and the one above it; putting the "
-                 "value in quotes often helps", mark)
+        return self.add("E006", message, hint or "check this line and the one above it; "
+                        "putting the value in quotes often helps", mark)
 
     def _angle_trap(self, lines: list[str], n: int) -> bool:
         line = lines[n]
@@ -577,10 +542,9 @@ class _Reader:
     def build(self, node: Any, path: Path, values: dict[Path, Mark], keys: dict[Path, Mark]
               ) -> Any:
         """Plain data for a node, recording marks; aliases are copied, marked at the alias."""
-        if node.__class__ is _Alias:
-            node = node.target
-            if node.__class__ is _Scalar:
-                return node.value
+        node = _deref(node)
+        if node.__class__ is _Scalar:
+            return node.value
         if not node.is_map:
             out: list[Any] = []
             for i, item in enumerate(node.items):
@@ -604,21 +568,17 @@ def _entries(node: _Coll) -> dict[Any, tuple[Any, Any]]:
     earlier one wins.  Cached because an anchored mapping may be merged many times.
     """
     if node.entries is None:
-        if not node.merge:
-            node.entries = node.items
-        else:
-            out: dict[Any, tuple[Any, Any]] = {}
-            for name, (key, value) in node.items.items():
-                if name is not _MERGE:
-                    out[name] = (key, value)
-                    continue
-                source = value.target if value.__class__ is _Alias else value
-                for src in source.items if not source.is_map else [source]:
-                    src = src.target if src.__class__ is _Alias else src
-                    for entry, pair in _entries(src).items():
-                        if entry not in node.items and entry not in out:
-                            out[entry] = pair
-            node.entries = out
+        out: dict[Any, tuple[Any, Any]] = {} if node.merge else node.items
+        for name, (key, value) in node.items.items() if node.merge else ():
+            if name is not _MERGE:
+                out[name] = (key, value)
+                continue
+            source = _deref(value)
+            for src in source.items if not source.is_map else [source]:
+                for entry, pair in _entries(_deref(src)).items():
+                    if entry not in node.items and entry not in out:
+                        out[entry] = pair
+        node.entries = out
     return node.entries
 
 
