@@ -303,6 +303,23 @@ def test_add_open_ending_on_a_close_stays_there() -> None:
     assert office.add_open(fri, 0) == fri
 
 
+@pytest.mark.parametrize(
+    "t",
+    [
+        pytest.param(9 * H + 0.1, id="tenth"),
+        pytest.param(32400.00000000091, id="nanosecond"),
+        pytest.param(36000.0000000006, id="sub-nanosecond"),
+        pytest.param(17 * H + 59 * 60 + 59.999999, id="just-before-close"),
+        pytest.param(3 * H + 0.3, id="before-open"),
+    ],
+)
+def test_round_trip_to_a_close_is_exact(t: float) -> None:
+    """Rounding must not carry an end that falls on a close over the night to the next open."""
+    office = cal(OFFICE)
+    for end in (18 * H, D + 18 * H, 4 * D + 18 * H, 40 * W + 18 * H):
+        assert office.add_open(t, office.open_between(t, end)) == end
+
+
 def test_overnight_range_and_its_holidays() -> None:
     night = cal({"daily": "22:00-06:00"}, holidays=[date(2026, 1, 6)])
     mon, tue, wed = (datetime(2026, 1, d) for d in (5, 6, 7))

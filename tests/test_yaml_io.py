@@ -40,24 +40,61 @@ def value_of(text: str) -> object:
 
 # -- scalars: YAML 1.2 core schema without octal, hex, sexagesimal or timestamps ----------------
 
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("no", "no"), ("No", "No"), ("NO", "NO"), ("on", "on"), ("off", "off"), ("yes", "yes"),
-        ("y", "y"), ("n", "n"),
-        ("true", True), ("True", True), ("TRUE", True),
-        ("false", False), ("False", False), ("FALSE", False),
+        ("no", "no"),
+        ("No", "No"),
+        ("NO", "NO"),
+        ("on", "on"),
+        ("off", "off"),
+        ("yes", "yes"),
+        ("y", "y"),
+        ("n", "n"),
+        ("true", True),
+        ("True", True),
+        ("TRUE", True),
+        ("false", False),
+        ("False", False),
+        ("FALSE", False),
         ("tRUE", "tRUE"),
-        ("null", None), ("Null", None), ("NULL", None), ("~", None), ("", None),
-        ("010", 10), ("0", 0), ("-3", -3), ("+5", 5), ("007", 7),
-        ("0x1F", "0x1F"), ("0o17", "0o17"), ("0b101", "0b101"), ("1_000", "1_000"),
-        ("1:30", "1:30"), ("190:20:30", "190:20:30"),
-        ("2026-01-05", "2026-01-05"), ("2026-01-05T09:00", "2026-01-05T09:00"),
-        ("2026-01-05 09:00", "2026-01-05 09:00"), ("2026-02-30", "2026-02-30"),
-        ("1.5", 1.5), ("1e3", 1000.0), (".5", 0.5), ("-2.", -2.0), ("6.02E+23", 6.02e23),
-        (".inf", math.inf), ("-.Inf", -math.inf), ("+.INF", math.inf),
-        ("'true'", "true"), ('"010"', "010"), ("'null'", "null"), ("''", ""),
-        ("6/h", "6/h"), ("95%", "95%"), ("5min", "5min"), ("<= 2d", "<= 2d"),
+        ("null", None),
+        ("Null", None),
+        ("NULL", None),
+        ("~", None),
+        ("", None),
+        ("010", 10),
+        ("0", 0),
+        ("-3", -3),
+        ("+5", 5),
+        ("007", 7),
+        ("0x1F", "0x1F"),
+        ("0o17", "0o17"),
+        ("0b101", "0b101"),
+        ("1_000", "1_000"),
+        ("1:30", "1:30"),
+        ("190:20:30", "190:20:30"),
+        ("2026-01-05", "2026-01-05"),
+        ("2026-01-05T09:00", "2026-01-05T09:00"),
+        ("2026-01-05 09:00", "2026-01-05 09:00"),
+        ("2026-02-30", "2026-02-30"),
+        ("1.5", 1.5),
+        ("1e3", 1000.0),
+        (".5", 0.5),
+        ("-2.", -2.0),
+        ("6.02E+23", 6.02e23),
+        (".inf", math.inf),
+        ("-.Inf", -math.inf),
+        ("+.INF", math.inf),
+        ("'true'", "true"),
+        ('"010"', "010"),
+        ("'null'", "null"),
+        ("''", ""),
+        ("6/h", "6/h"),
+        ("95%", "95%"),
+        ("5min", "5min"),
+        ("<= 2d", "<= 2d"),
         ("客户", "客户"),
     ],
     ids=lambda v: repr(v),
@@ -103,6 +140,7 @@ def test_data_is_plain_and_ordered() -> None:
 
 
 # -- keys -----------------------------------------------------------------------------------
+
 
 def test_duplicate_keys_all_reported_with_first_line() -> None:
     text = "a: 1\nb:\n  x: 1\n  y: 2\n  x: 3\na: 4\n'b': 5\n"
@@ -151,6 +189,7 @@ def test_int_key_hint_says_quote_it() -> None:
 
 # -- anchors, aliases, merge keys ---------------------------------------------------------------
 
+
 def test_alias_gives_independent_copies() -> None:
     data = load_yaml("a: &x {k: [1, 2]}\nb: *x\n").data
     assert data["a"] == data["b"] == {"k": [1, 2]}
@@ -193,7 +232,8 @@ def test_quoted_merge_key_is_an_ordinary_key() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["a: {<<: 5}\n", "a: &s [1]\nb: {<<: *s}\n", "x: &x 1\nb: {<<: [*x]}\n"],
+    "text",
+    ["a: {<<: 5}\n", "a: &s [1]\nb: {<<: *s}\n", "x: &x 1\nb: {<<: [*x]}\n"],
     ids=["scalar", "list-alias", "list-of-scalar"],
 )
 def test_merge_of_non_mapping(text: str) -> None:
@@ -222,6 +262,7 @@ def test_redefined_anchor_uses_the_latest() -> None:
 
 
 # -- size and depth caps --------------------------------------------------------------------
+
 
 def billion_laughs(levels: int = 9) -> str:
     lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
@@ -280,6 +321,7 @@ def test_depth_through_aliases() -> None:
 
 # -- tags -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
@@ -309,9 +351,15 @@ def test_tags_refused(text: str, shown: str, monkeypatch: pytest.MonkeyPatch) ->
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("!!str 12", "12"), ("! 12", "12"), ("!!int '7'", 7), ("!!float 1", 1.0),
-        ("!!bool true", True), ("!!null ''", None), ("!!map {k: 1}", {"k": 1}),
-        ("!!seq [1]", [1]), ("!<tag:yaml.org,2002:str> 5", "5"),
+        ("!!str 12", "12"),
+        ("! 12", "12"),
+        ("!!int '7'", 7),
+        ("!!float 1", 1.0),
+        ("!!bool true", True),
+        ("!!null ''", None),
+        ("!!map {k: 1}", {"k": 1}),
+        ("!!seq [1]", [1]),
+        ("!<tag:yaml.org,2002:str> 5", "5"),
     ],
     ids=lambda v: repr(v),
 )
@@ -320,7 +368,8 @@ def test_standard_tags_allowed(text: str, expected: object) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["a: !!int abc\n", "a: !!bool yes\n", "a: !!map [1]\n", "a: !!str {b: 1}\n"],
+    "text",
+    ["a: !!int abc\n", "a: !!bool yes\n", "a: !!map [1]\n", "a: !!str {b: 1}\n"],
     ids=["int", "bool", "map-on-list", "str-on-map"],
 )
 def test_standard_tag_that_does_not_fit(text: str) -> None:
@@ -330,11 +379,15 @@ def test_standard_tag_that_does_not_fit(text: str) -> None:
 def test_all_findings_in_one_pass() -> None:
     text = "a: !foo 1\nb: 2\nb: 3\n1: x\nc: !!binary eA==\n"
     assert [(f.code, f.line) for f in errors_of(text)] == [
-        ("E011", 1), ("E008", 3), ("E007", 4), ("E011", 5),
+        ("E011", 1),
+        ("E008", 3),
+        ("E007", 4),
+        ("E011", 5),
     ]
 
 
 # -- encodings and odd files -----------------------------------------------------------------
+
 
 def test_latin1_points_at_the_bad_byte() -> None:
     f = only("procmap: 1\nname: café\n".encode("latin-1"), "E001")
@@ -386,7 +439,8 @@ def test_lone_surrogate_in_str() -> None:
 
 
 @pytest.mark.parametrize(
-    "source", [b"\xef\xbb\xbfprocmap: 1\n", "\ufeffprocmap: 1\n", b"procmap: 1\r\n"],
+    "source",
+    [b"\xef\xbb\xbfprocmap: 1\n", "\ufeffprocmap: 1\n", b"procmap: 1\r\n"],
     ids=["bom-bytes", "bom-str", "crlf"],
 )
 def test_bom_and_crlf_are_fine(source: str | bytes) -> None:
@@ -400,7 +454,8 @@ def test_utf8_chinese_loads() -> None:
 
 
 @pytest.mark.parametrize(
-    "source", ["", b"", "   \n\n", "# only a comment\n  # another\n", "---\n", "--- ~\n"],
+    "source",
+    ["", b"", "   \n\n", "# only a comment\n  # another\n", "---\n", "--- ~\n"],
     ids=["empty", "empty-bytes", "blank", "comments", "bare-marker", "null"],
 )
 def test_empty_file(source: str | bytes) -> None:
@@ -430,6 +485,7 @@ def test_top_level_must_be_a_mapping(text: str, words: str) -> None:
 
 # -- syntax errors ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "line", "col", "problem", "hint_words"),
     [
@@ -458,6 +514,7 @@ def test_findings_before_a_syntax_error_are_kept() -> None:
 
 
 # -- traps -------------------------------------------------------------------------------------
+
 
 def test_comma_trap_names_the_cut_value() -> None:
     text = "stages:\n  triage:\n    next:\n      - {to: fix, handoff: tri(5min, 10min, 30min)}\n"
@@ -549,8 +606,15 @@ def test_angle_values_that_are_fine(text: str, expected: str) -> None:
         ("procmap：1\n", 1, 8, "procmap"),
         ("l1:\n  name：一线\n  staff：6\n", 2, 7, "name"),
     ],
-    ids=["value-below-key", "syntax-error", "syntax-error-next-line", "flow-key", "list-item",
-         "top-level", "multi-line"],
+    ids=[
+        "value-below-key",
+        "syntax-error",
+        "syntax-error-next-line",
+        "flow-key",
+        "list-item",
+        "top-level",
+        "multi-line",
+    ],
 )
 def test_full_width_colon(text: str, line: int, col: int, key: str) -> None:
     f = only(text, "E014")
@@ -562,8 +626,12 @@ def test_full_width_colon(text: str, line: int, col: int, key: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["description:\n  注意：客户需要确认\n", "note: 注意：确认\n", "x: '09：00-18：00'\n",
-     "x: {mon-fri: 09：00-18：00}\n"],
+    [
+        "description:\n  注意：客户需要确认\n",
+        "note: 注意：确认\n",
+        "x: '09：00-18：00'\n",
+        "x: {mon-fri: 09：00-18：00}\n",
+    ],
     ids=["prose-below-key", "prose", "quoted-time", "time-in-flow"],
 )
 def test_full_width_colon_left_alone(text: str) -> None:
@@ -675,6 +743,7 @@ def test_loaded_yaml_shape() -> None:
 
 # -- robustness and the pure-Python fallback ------------------------------------------------
 
+
 def test_unexpected_library_failure_becomes_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     class Broken:
         def __init__(self, text: str) -> None:
@@ -712,8 +781,9 @@ def test_pure_python_fallback(text: str, codes: list[str], monkeypatch: pytest.M
         assert pure.locator.keys == with_c.locator.keys
 
 
-YAMLISH = st.text(alphabet=st.sampled_from(list("ab01: -[]{},'\"&*!|>#\n\t?<%@：，\x00é")),
-                  max_size=60)
+YAMLISH = st.text(
+    alphabet=st.sampled_from(list("ab01: -[]{},'\"&*!|>#\n\t?<%@：，\x00é")), max_size=60
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -735,8 +805,13 @@ def test_two_thousand_stages_keep_exact_marks() -> None:
     # Speed is measured by benchmarks/bench_load.py, not here.
     lines = ["procmap: 1", "stages:"]
     for i in range(2000):
-        lines += [f"  s{i}:", "    owner: l1", "    duration: tri(2min, 5min, 15min)",
-                  "    inputs: [a, b]", f"    next: s{i + 1}"]
+        lines += [
+            f"  s{i}:",
+            "    owner: l1",
+            "    duration: tri(2min, 5min, 15min)",
+            "    inputs: [a, b]",
+            f"    next: s{i + 1}",
+        ]
     text = "\n".join(lines) + "\n"
     loaded = load_yaml(text)
     assert len(loaded.data["stages"]) == 2000

@@ -8,23 +8,29 @@ open-time list, and answers every query with one or two ``bisect`` calls.  The l
 a year at first and grow lazily, a year or more at a time, when a query reaches past them
 (simulations run 30–365 days typically, up to 100 years in ``cases`` mode).
 
-Internally times are integer seconds since *midnight of the origin's date* (exact in floats), so
-queries that fall on interval boundaries give exact answers; the public axis is float seconds
-since ``origin``.
+Times are float seconds since ``origin``.  Interval boundaries are computed in integer seconds
+from the origin's midnight and rounded once when stored, so with a whole-second origin every
+boundary, every cumulative sum and every answer that lands on a boundary is exact; elsewhere the
+error is a few ulps (``add_open(t, open_between(t, t2)) == t2`` up to ~1e-9 s for a year-long
+horizon).  Queries up to 1000 years either side of the origin are served; beyond that (only a
+calendar open a few minutes a week could get there) ``ValueError``.
 
 Rules (SPEC §2.5), with the decisions the spec leaves open:
 
 * A range whose end ≤ start (``22:00-06:00``) crosses midnight and *belongs to its start day*:
-  a holiday on that day removes it, a holiday the next day does not.
+  a holiday removes the ranges that start on its date, so the night before a holiday still runs
+  into the holiday's morning, and the holiday's own night shift does not run.
 * ``24:00`` is valid as an end only; ``00:00-24:00`` is a whole day.  A range with end == start
   (``09:00-09:00``) is an error (E133), not 24 hours: write ``00:00-24:00``.
 * A single-day key (``fri``) overrides a range key (``mon-fri``, ``fri-mon``, ``daily``) for
   that day; two range keys covering one day, or one day spelt twice (``mon``, ``Mon``), is E135.
 * An empty list (``sun: []``) is a closed day, handy to carve a day out of ``daily``.
 * Ranges may not overlap within a day, nor an overnight range with the next day's hours (E134).
-* Holidays close their whole date; a make-up workday opens with Monday's hours (replacing that
-  date's own hours).  A date that is both is E136: :func:`validate_dates` finds them so the
-  schema can point at them, and :class:`Calendar` refuses them.
+* A make-up workday opens with Monday's hours (including a Monday night shift), replacing that
+  date's own hours.  A date that is both holiday and workday is E136: :func:`validate_dates`
+  finds them so the schema can point at them, and :class:`Calendar` refuses them.
+* ``is_always`` is true for :meth:`Calendar.always` and for any calendar open every second
+  (24/7 weekly hours and no holidays): the two behave identically, in O(1).
 """
 
 from __future__ import annotations
@@ -119,12 +125,10 @@ def _day_spec(key: object) -> tuple[tuple[int, ...], bool]:
 def _time_range(text: object, path: Path) -> tuple[int, int]:
     """``"HH:MM-HH:MM"`` → seconds; an end ≤ start moves to the next day."""
     if not isinstance(text, str):
-        _fail(
-            "E131",
-            f'expected a time range such as "09:00-18:00", got {text!r}',
-            "quote the range; write [] for a closed day",
-            path,
+        hint = (
+            'e.g. {mon-fri: "09:00-18:00"}; split days: ["09:00-12:00", "13:00-18:00"]; closed: []'
         )
+        _fail("E131", f'expected "HH:MM-HH:MM" or a list of them, got {text!r}', hint, path)
     _fullwidth(text, "time range", path)
     m = _RANGE_RE.fullmatch(text)
     if m is None:
@@ -138,39 +142,21 @@ def _time_range(text: object, path: Path) -> tuple[int, int]:
             hint = 'write "HH:MM-HH:MM", e.g. "09:00-18:00"; overnight: "22:00-06:00"'
         _fail("E131", f"{text!r} is not a time range HH:MM-HH:MM", hint, path)
     h1, m1, h2, m2 = (int(g) for g in m.groups())
-    if h1 == 24 and m1 == 0:
-        _fail("E132", f"{text!r} starts at 24:00", "24:00 is only an end; start at 00:00", path)
-    for h, mi in ((h1, m1), (h2, m2)):
-        if mi > 59 or h > 24 or (h == 24 and mi):
-            _fail(
-                "E132",
-                f"{h:02d}:{mi:02d} in {text!r} is not a time of day",
-                "hours go 00–23 (24:00 as an end), minutes 00–59",
-                path,
-            )
+    if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
+        hint = "24:00 is allowed as an end only: 00:00-24:00 is a whole day"
+        _fail("E132", f"{text!r}: hours go 00–23 and minutes 00–59", hint, path)
     start, end = h1 * 3600 + m1 * 60, h2 * 3600 + m2 * 60
     if end == start:
-        _fail(
-            "E133",
-            f"{text!r} is empty (or 24 hours?)",
-            'write "00:00-24:00" for a whole day; an end before the start crosses midnight',
-            path,
-        )
+        hint = 'write "00:00-24:00" for a whole day; an end before the start crosses midnight'
+        _fail("E133", f"{text!r} is empty (or 24 hours?)", hint, path)
     return start, end if end > start else end + DAY
 
 
 def _ranges(key: str, value: object) -> list[tuple[int, int, Path]]:
     """The ranges under one key, with the path of each (for precise findings)."""
-    if isinstance(value, str):
-        return [(*_time_range(value, (key,)), (key,))]
     if isinstance(value, list | tuple):
         return [(*_time_range(v, (key, i)), (key, i)) for i, v in enumerate(value)]
-    _fail(
-        "E131",
-        f'{key}: expected "HH:MM-HH:MM" or a list of them, got {value!r}',
-        'e.g. {mon-fri: "09:00-18:00"}; split days: ["09:00-12:00", "13:00-18:00"]; closed: []',
-        (key,),
-    )
+    return [(*_time_range(value, (key,)), (key,))]
 
 
 def parse_weekly(spec: Mapping[str, object]) -> WeeklyHours:
@@ -194,12 +180,8 @@ def parse_weekly(spec: Mapping[str, object]) -> WeeklyHours:
                     else "ranges may not overlap (a single day such as fri may override one): "
                     "split them, e.g. mon-wed and thu-fri"
                 )
-                _fail(
-                    "E135",
-                    f"{other!r} and {key!r} both give hours for {DAY_NAMES[d]}",
-                    hint,
-                    (key,),
-                )
+                message = f"{other!r} and {key!r} both give hours for {DAY_NAMES[d]}"
+                _fail("E135", message, hint, (key,))
             owners[d] = key
         parsed[key] = _ranges(key, value)
 
@@ -209,12 +191,9 @@ def parse_weekly(spec: Mapping[str, object]) -> WeeklyHours:
         items = sorted(parsed[key]) if key is not None else []
         for (s0, e0, _), (s1, e1, p1) in pairwise(items):
             if s1 < e0:
-                _fail(
-                    "E134",
-                    f"{DAY_NAMES[d]}: {_fmt_range(s0, e0)} and {_fmt_range(s1, e1)} overlap",
-                    'make the ranges follow each other, e.g. ["09:00-12:00", "13:00-18:00"]',
-                    p1,
-                )
+                message = f"{DAY_NAMES[d]}: {_fmt_range(s0, e0)} and {_fmt_range(s1, e1)} overlap"
+                hint = 'make the ranges follow each other, e.g. ["09:00-12:00", "13:00-18:00"]'
+                _fail("E134", message, hint, p1)
         per_day.append(items)
 
     for d in range(7):  # an overnight range must end before the next day's hours begin
@@ -327,11 +306,9 @@ class Calendar:
         wd = frozenset(map(_as_date, workdays))
         clash = validate_dates(hol, wd)
         if clash:
-            raise ValueProblem(
-                "E136",
-                "listed both as holiday and as workday: " + ", ".join(map(str, clash)),
-                "a date is either closed or a make-up working day; remove it from one list",
-            )
+            dates = ", ".join(map(str, clash))
+            hint = "a date is either closed or a make-up working day; remove it from one list"
+            raise ValueProblem("E136", f"listed both as holiday and as workday: {dates}", hint)
         self.name = name
         self.origin = origin
         self._weekly = _normalise(weekly)
@@ -435,6 +412,12 @@ class Calendar:
         last = self._last_special
         return self._weekly_open == WEEK and (last is None or t >= (last + 2) * DAY - self._tod)
 
+    def _index(self, t: float) -> int:
+        """The last interval starting at or before t (-1 if none)."""
+        if not self._t_lo <= t < self._t_hi:
+            self._cover(t)
+        return bisect_right(self._starts, t) - 1
+
     # -- queries ------------------------------------------------------------------------------
 
     def is_open(self, t: float) -> bool:
@@ -442,9 +425,7 @@ class Calendar:
             return True
         if self._empty:
             return False
-        if not self._t_lo <= t < self._t_hi:
-            self._cover(t)
-        i = bisect_right(self._starts, t) - 1
+        i = self._index(t)
         return i >= 0 and t < self._ends[i]
 
     def open_between(self, t1: float, t2: float) -> float:
@@ -486,9 +467,6 @@ class Calendar:
         if not self._t_lo <= t < self._t_hi:
             self._cover(t)
         starts, ends, cum = self._starts, self._ends, self._cum
-        # Rounding (d - room, cum + d) can push an end that falls on a close a hair into the
-        # next interval; within eps we take the close: the earliest instant, as promised.
-        eps = 1e-13 * max(abs(t), d, 1.0)
         i = bisect_right(starts, t) - 1
         inside = i >= 0 and t < ends[i]
         if inside:
@@ -513,7 +491,9 @@ class Calendar:
         while rem <= 0 and j > k:
             j -= 1
             rem = d - (cum[j] - base)
-        if rem <= eps and (j > k or inside):
+        # Rounding (d - room, cum + d) can push an end that falls on a close a hair into the
+        # next interval; within that hair, take the close: the earliest instant, as promised.
+        if rem <= 1e-13 * (abs(t) + target + DAY) and (j > k or inside):
             return ends[j - 1]
         return min(starts[j] + rem, ends[j])
 
@@ -523,9 +503,7 @@ class Calendar:
             return t
         if self._empty or t == math.inf:
             return math.inf
-        if not self._t_lo <= t < self._t_hi:
-            self._cover(t)
-        i = bisect_right(self._starts, t) - 1
+        i = self._index(t)
         if i >= 0 and t < self._ends[i]:
             return t
         while i + 1 >= len(self._starts):
@@ -538,9 +516,7 @@ class Calendar:
             return math.inf
         if self._empty:
             return t
-        if not self._t_lo <= t < self._t_hi:
-            self._cover(t)
-        i = bisect_right(self._starts, t) - 1
+        i = self._index(t)
         if not (i >= 0 and t < self._ends[i]):
             return t
         while self._ends[i] >= self._t_hi:  # the stretch may go on into days not built yet
@@ -559,9 +535,7 @@ class Calendar:
             return
         if self._empty:
             return
-        if not self._t_lo <= t1 < self._t_hi:
-            self._cover(t1)
-        i = max(bisect_right(self._starts, t1) - 1, 0)
+        i = max(self._index(t1), 0)
         while True:
             while self._t_hi <= t2 and (i >= len(self._starts) or self._ends[i] >= self._t_hi):
                 if i < len(self._starts) and self._open_forever(self._ends[i]):
@@ -585,6 +559,12 @@ class Calendar:
     def weekly_open_seconds(self) -> float:
         """Open seconds in a typical week (no holidays): the analytic check's staff on duty."""
         return self._weekly_open
+
+    def is_workday(self, t: float) -> bool:
+        """Whether the date at time t is a make-up working day (it opens with Monday's hours)."""
+        if not self._workdays:
+            return False
+        return math.floor((t + self._tod) / DAY) in self._workdays
 
     def is_empty(self) -> bool:
         """Never open at all (workdays open with Monday's hours, so they cannot help)."""

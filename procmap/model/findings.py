@@ -36,8 +36,15 @@ _TYPE_WORDS = {
     "bool_type": "true or false",
     "bool_parsing": "true or false",
     "literal_error": None,
-    "greater_than_equal": None,
     "too_short": None,
+}
+
+
+_BOUNDS = {
+    "greater_than_equal": ("≥", "ge"),
+    "greater_than": (">", "gt"),
+    "less_than_equal": ("≤", "le"),
+    "less_than": ("<", "lt"),
 }
 
 
@@ -139,6 +146,8 @@ def schema_findings(
         prefer_key = False
         if kind.startswith(("E", "W")) and kind[1:].isdigit():
             code, message = kind, err["msg"]
+            # a rule about a whole object (a stage, a team) points at its name, not its first key
+            prefer_key = not sub and isinstance(value, dict)
         elif kind == "extra_forbidden":
             code = "E100"
             key = str(loc[-1]) if loc else "?"
@@ -167,7 +176,17 @@ def schema_findings(
                 hint = "full-width colon '：' (U+FF1A): use ':' followed by a space"
         elif kind == "too_short":
             code = "E102"
-            message = f"{_got(value)} is too short: {err['msg'].lower()}"
+            least = ctx.get("min_length", 1)
+            message = (
+                f"expected at least {least} item{'s' * (least != 1)}, "
+                f"got {ctx.get('actual_length', 0)}"
+            )
+        elif kind in _BOUNDS:
+            code = "E102"
+            sign, key = _BOUNDS[kind]
+            bound = ctx.get(key)
+            shown = f"{bound:g}" if isinstance(bound, int | float) else bound
+            message = f"expected a number {sign} {shown}, got {_got(value)}"
         else:
             code = "E102"
             message = f"{err['msg']} (got {_got(value)})"

@@ -64,15 +64,16 @@ def split_structure(graph: nx.DiGraph) -> SplitStructure:
         closers: set[str] = set()
         region: set[str] = set()
         failed = False
-        for index, start in enumerate(graph.successors(split)):
-            stack = [start]
+        for start in graph.successors(split):
+            stack = [(start, split)]  # (stage, the stage whose branch leads to it)
             while stack:
-                node = stack.pop()
+                node, pred = stack.pop()
+                index = graph.edges[pred, node].get("index")
                 if node == split:
                     out.problems.append(
                         GraphProblem(
                             "E214",
-                            split,
+                            pred,
                             f"a branch of the split at {split!r} loops back to the split before its join",
                             "loops inside a parallel branch must stay between the split and its join",
                             index,
@@ -91,7 +92,7 @@ def split_structure(graph: nx.DiGraph) -> SplitStructure:
                     out.problems.append(
                         GraphProblem(
                             "E214",
-                            split,
+                            pred,
                             f"a branch of the split at {split!r} reaches the end {node!r} without passing a join",
                             "every parallel branch must reach the split's join",
                             index,
@@ -105,9 +106,9 @@ def split_structure(graph: nx.DiGraph) -> SplitStructure:
                         failed = True
                         continue
                     region |= out.region.get(node, set()) | {inner}
-                    stack.extend(graph.successors(inner))
+                    stack.extend((s, inner) for s in graph.successors(inner))
                     continue
-                stack.extend(graph.successors(node))
+                stack.extend((s, node) for s in graph.successors(node))
         busy.discard(split)
         if len(closers) != 1:
             if not failed:
@@ -150,6 +151,7 @@ def split_structure(graph: nx.DiGraph) -> SplitStructure:
                             pred,
                             f"{pred!r} jumps into the parallel region of {split!r} (at {node!r}) from outside",
                             "enter a parallel region only through its split",
+                            graph.edges[pred, node].get("index"),
                         )
                     )
     # A join no split closed: only worth saying when nothing else explains it.

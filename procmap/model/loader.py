@@ -17,7 +17,7 @@ from procmap.errors import FileError, Finding, ModelError
 from procmap.model import validate
 from procmap.model.findings import schema_findings
 from procmap.model.model import Model, Source, build_calendars, build_data_graph, build_graph
-from procmap.model.scenarios import ScenarioCycleError, merge_scenario
+from procmap.model.scenarios import ScenarioCycleError, merge_scenario, scenario_chain
 from procmap.model.schema import Document
 from procmap.model.units import ValueProblem, parse_time_unit
 from procmap.model.yaml_io import Locator, load_yaml
@@ -64,10 +64,18 @@ def check_text(text: str | bytes, filename: str = "<string>") -> tuple[Model | N
     source = Source(filename, source_text, data, loaded.locator)
     model, base = _check(data, loaded.locator, source)
     findings.extend(base)
+    seen = {(f.code, f.path, f.message) for f in base}
     if model is None:
         # scenario checks need a valid base; still report scenario extends problems
+        scenarios = data.get("scenarios") if isinstance(data, dict) else None
+        for name, spec in scenarios.items() if isinstance(scenarios, dict) else ():
+            if not isinstance(spec, dict):
+                continue  # reported by the schema
+            try:
+                scenario_chain(scenarios, name)
+            except ScenarioCycleError as exc:
+                findings.extend(_once(_locate(exc.finding, loaded.locator, None), seen))
         return None, findings
-    seen = {(f.code, f.path, f.message) for f in base}
     for name in model.document.scenarios:
         findings.extend(_scenario_findings(data, loaded.locator, source, name, seen))
     if any(f.is_error for f in findings):
@@ -136,7 +144,7 @@ def _check(
     if not any(f.is_error for f in found):
         graph = build_graph(doc)
         found += validate.check_model(doc, graph, data)
-    findings = [_locate(f, locator, scenario) for f in found]
+    findings = [_locate(f, locator, scenario, data) for f in found]
     if any(f.is_error for f in findings):
         return None, findings
     model = Model(
@@ -151,10 +159,11 @@ def _check(
     return model, findings
 
 
-def _locate(finding: Finding, locator: Locator, scenario: str | None) -> Finding:
+def _locate(finding: Finding, locator: Locator, scenario: str | None, data: Any = None) -> Finding:
     if finding.line is not None:
         return finding
-    mark = locator.locate(finding.path)
+    # a finding about a whole mapping or list points at its key, not at its first line
+    mark = locator.locate(finding.path, prefer_key=_is_collection(data, finding.path))
     return Finding(
         finding.severity,
         finding.code,
@@ -164,8 +173,28 @@ def _locate(finding: Finding, locator: Locator, scenario: str | None) -> Finding
         line=mark.line,
         col=mark.col,
         path=finding.path,
-        scenario=scenario,
+        scenario=scenario or finding.scenario,
     )
+
+
+def _is_collection(data: Any, path: tuple[str | int, ...]) -> bool:
+    for part in path:
+        found = (isinstance(data, dict) and part in data) or (
+            isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        )
+        if not found:
+            return False
+        data = data[part]
+    return isinstance(data, dict | list)
+
+
+def _once(finding: Finding, seen: set[Any]) -> list[Finding]:
+    """The finding, unless an equal one was reported already (a cycle seen from each member)."""
+    key = (finding.code, finding.path, finding.message)
+    if key in seen:
+        return []
+    seen.add(key)
+    return [finding]
 
 
 def _scenario_findings(
@@ -174,16 +203,28 @@ def _scenario_findings(
     try:
         merged, merged_locator = merge_scenario(data, locator, name)
     except ScenarioCycleError as exc:
-        return [_locate(exc.finding, locator, name)]
+        return _once(_locate(exc.finding, locator, None), seen)
     _, findings = _check(merged, merged_locator, source, scenario=name)
-    own = {m for p, m in locator.values.items() if p[:2] == ("scenarios", name)}
-    root = locator.locate(("scenarios", name), prefer_key=True)
+    prefix = ("scenarios", name)
+    own = {
+        (m.line, m.col)
+        for marks in (locator.values, locator.keys)
+        for p, m in marks.items()
+        if p[:2] == prefix
+    }
     out = []
     for f in findings:
         if (f.code, f.path, f.message) in seen:
             continue  # the base has it already
         line, col = f.line, f.col
-        if f.line is not None and (f.line, f.col) not in {(m.line, m.col) for m in own}:
-            line, col = root.line, root.col  # caused by the scenario, located at it
+        if f.line is not None and (f.line, f.col) not in own:
+            # caused by the scenario: at its deepest entry on the same path, else at its name
+            keys: list[str] = []
+            for part in f.path:
+                if not isinstance(part, str) or not locator.has((*prefix, *keys, part)):
+                    break
+                keys.append(part)
+            mark = locator.locate((*prefix, *keys), prefer_key=True)
+            line, col = mark.line, mark.col
         out.append(Finding(f.severity, f.code, f.message, f.hint, f.file, line, col, f.path, name))
     return out

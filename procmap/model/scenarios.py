@@ -14,6 +14,7 @@ import copy
 from typing import Any
 
 from procmap.errors import Finding
+from procmap.model.findings import did_you_mean
 from procmap.model.yaml_io import Locator, Mark
 
 __all__ = ["MERGE_KEYS", "ScenarioCycleError", "merge_scenario", "scenario_chain"]
@@ -38,27 +39,32 @@ def scenario_chain(scenarios: dict[str, Any], name: str) -> list[str]:
     current: str | None = name
     while current is not None:
         if current in chain:
-            cycle = " → ".join([*reversed(chain), current])
+            # each scenario extends the next one; start the loop at the one listed first
+            loop = chain[chain.index(current) :]
+            first = min(loop, key=list(scenarios).index)
+            loop = loop[loop.index(first) :] + loop[: loop.index(first)]
             raise ScenarioCycleError(
                 Finding(
                     "error",
                     "E205",
-                    f"scenario extends form a cycle: {cycle}",
+                    f"scenario extends form a cycle: {' → '.join([*loop, first])}",
                     "remove one of the extends",
-                    path=("scenarios", name, "extends"),
-                    scenario=name,
+                    path=("scenarios", first, "extends"),
+                    scenario=first,
                 )
             )
         spec = scenarios.get(current)
         if not isinstance(spec, dict):
+            listed = f"scenarios: {', '.join(scenarios) or 'none'}"
+            guess = did_you_mean(str(current), scenarios)
             raise ScenarioCycleError(
                 Finding(
                     "error",
                     "E205",
-                    f"scenario {name!r} extends unknown scenario {current!r}",
-                    f"scenarios: {', '.join(scenarios) or 'none'}",
+                    f"scenario {chain[-1] if chain else name!r} extends unknown scenario {current!r}",
+                    f"{guess} ({listed})" if guess else listed,
                     path=("scenarios", chain[-1] if chain else name, "extends"),
-                    scenario=name,
+                    scenario=chain[-1] if chain else name,
                 )
             )
         chain.append(current)

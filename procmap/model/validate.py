@@ -19,8 +19,8 @@ from procmap.model.analytic import Analysis, analyze_document
 from procmap.model.calendar import Calendar
 from procmap.model.findings import did_you_mean
 from procmap.model.graphs import split_structure
-from procmap.model.schema import Document, Sla
-from procmap.model.units import format_duration
+from procmap.model.schema import Branch, Document, SegmentTarget, Sla
+from procmap.model.units import Duration, format_duration
 
 __all__ = ["check_model", "check_references"]
 
@@ -103,33 +103,40 @@ def check_references(doc: Document, data: Any = None) -> list[Finding]:
     if doc.process.entry is not None:
         stage_ref(doc.process.entry, ("process", "entry"))
 
+    cycles: set[frozenset[str]] = set()
     for cid, cal in doc.calendars.items():
         calendar_ref(cal.extends, ("calendars", cid, "extends"))
         seen = [cid]
         parent = cal.extends
         while parent in doc.calendars:
             if parent in seen:
-                out.append(
-                    _err(
-                        "E219",
-                        ("calendars", cid, "extends"),
-                        f"calendar extends form a cycle: {' → '.join([*seen, parent])}",
-                        "remove one extends",
+                cycle = seen[seen.index(parent) :]
+                if parent == cid and frozenset(cycle) not in cycles:  # once, at its first calendar
+                    cycles.add(frozenset(cycle))
+                    out.append(
+                        _err(
+                            "E219",
+                            ("calendars", cid, "extends"),
+                            f"calendar extends form a cycle: {' → '.join([*cycle, parent])}",
+                            "remove one extends",
+                        )
                     )
-                )
                 break
             seen.append(parent)
             parent = doc.calendars[parent].extends
-        overlap = {d for a, b in cal.holidays for d in _span(a, b)} & {
-            d for a, b in cal.workdays for d in _span(a, b)
-        }
-        for day in sorted(overlap):
+        # holidays and workdays count with what the calendar extends (as the calendar is built)
+        holidays, workdays = set(), set()
+        for name in seen:
+            spec = doc.calendars[name]
+            holidays |= {d for a, b in spec.holidays for d in _span(a, b)}
+            workdays |= {d for a, b in spec.workdays for d in _span(a, b)}
+        for day in sorted(holidays & workdays):
             out.append(
                 _err(
-                    "E133",
+                    "E136",
                     ("calendars", cid, "workdays"),
-                    f"{day.isoformat()} is both a holiday and a workday",
-                    "list it in one of the two",
+                    f"{day.isoformat()} is both a holiday and a workday (with what calendar {cid!r} extends)",
+                    "a date is either closed or a make-up working day: remove it from one list",
                 )
             )
 
@@ -295,7 +302,7 @@ def check_model(
         return out
     analysis = analysis or analyze_document(doc, graph, calendars)
     out += _check_capacity(doc, analysis)
-    out += _check_slips(doc, graph, analysis, data)
+    out += _check_slips(doc, graph, analysis, data, calendars)
     out += _check_sipoc(doc, graph)
     return out
 
@@ -323,19 +330,32 @@ def _check_graph(doc: Document, graph: nx.DiGraph) -> list[Finding]:
     can_end: set[str] = set(ends)
     for e in ends:
         can_end |= nx.ancestors(graph, e)
-    for sid in doc.stages:
-        if sid in reachable and sid not in can_end:
-            out.append(
-                _err(
-                    "E211",
-                    ("stages", sid, "next"),
-                    f"no path from {sid!r} reaches an end stage (a loop with no exit?)",
-                    "give the loop a branch that leaves it",
-                )
+    order = {sid: i for i, sid in enumerate(doc.stages)}
+    stuck = graph.subgraph(s for s in doc.stages if s in reachable and s not in can_end)
+    loops = nx.condensation(stuck)
+    traps = [  # the loops cases cannot leave; the stages leading into them are fixed with them
+        sorted(loops.nodes[c]["members"], key=order.__getitem__)
+        for c in loops.nodes
+        if loops.out_degree(c) == 0
+    ]
+    for trap in sorted(traps, key=lambda t: order[t[0]]):
+        names = ", ".join(repr(s) for s in trap)
+        out.append(
+            _err(
+                "E211",
+                ("stages", trap[0], "next"),
+                f"no path from {names} reaches an end stage (a loop with no exit?)",
+                "give the loop a branch that leaves it",
             )
+        )
     structure = split_structure(graph)
     for problem in structure.problems:
         path: Path = ("stages", problem.stage, "next")
+        stage = doc.stages[problem.stage]
+        if problem.branch is not None and stage.is_split:
+            path = (*path, "all", problem.branch)
+        elif problem.branch is not None and isinstance(stage.next, tuple):
+            path = (*path, problem.branch)
         out.append(_err(problem.code, path, problem.message, problem.hint))
     if not structure.problems:
         for sid in doc.simulation.backlog:
@@ -376,11 +396,16 @@ def _check_staffing(doc: Document, calendars: dict[str, Calendar]) -> list[Findi
         for tid, count in stage.needs_by_team.items():
             if tid not in most:
                 continue
+            needs: Path = (
+                ("stages", sid, "needs", tid)
+                if isinstance(stage.needs, dict)
+                else ("stages", sid, "needs")
+            )
             if most[tid] == 0:
                 out.append(
                     _err(
                         "E225",
-                        ("stages", sid, "owner" if stage.owner == tid else "needs"),
+                        ("stages", sid, "owner") if stage.owner == tid else needs,
                         f"{sid!r} is worked by {tid!r}, which is never on duty",
                         "check the team's calendar, shifts and availability",
                     )
@@ -389,8 +414,8 @@ def _check_staffing(doc: Document, calendars: dict[str, Calendar]) -> list[Findi
                 out.append(
                     _err(
                         "E224",
-                        ("stages", sid, "needs"),
-                        f"{sid!r} needs {count} people of {tid!r}, but at most {most[tid]:g} are ever on duty",
+                        needs,
+                        f"{sid!r} needs {count} people of {tid!r}, but at most {most[tid]:g} {'is' if most[tid] == 1 else 'are'} ever on duty",
                         "lower needs or add staff",
                     )
                 )
@@ -433,7 +458,13 @@ def _check_capacity(doc: Document, analysis: Analysis) -> list[Finding]:
 _CLOCK_UNITS = re.compile(r"(d|day|days|w|wk|week|weeks|天|日|周|星期)\s*$", re.IGNORECASE)
 
 
-def _check_slips(doc: Document, graph: nx.DiGraph, analysis: Analysis, data: Any) -> list[Finding]:
+def _check_slips(
+    doc: Document,
+    graph: nx.DiGraph,
+    analysis: Analysis,
+    data: Any,
+    calendars: dict[str, Calendar] | None = None,
+) -> list[Finding]:
     out: list[Finding] = []
     used = {t for s in doc.stages.values() for t in s.needs_by_team} | {
         s.owner for s in doc.stages.values() if s.owner
@@ -459,7 +490,7 @@ def _check_slips(doc: Document, graph: nx.DiGraph, analysis: Analysis, data: Any
                 )
             )
     for lid, sla in doc.slas.items():
-        out += _check_sla(doc, graph, lid, sla)
+        out += _check_sla(doc, graph, lid, sla, calendars or {})
     for sid, stage in doc.stages.items():
         for key, dist in (
             ("duration", stage.duration),
@@ -481,12 +512,32 @@ def _check_slips(doc: Document, graph: nx.DiGraph, analysis: Analysis, data: Any
                             "use gamma or lognormal for skewed times",
                         )
                     )
-    if doc.process.time_unit is None and data is not None:
+    if doc.process.time_unit is None:
         out += _bare_numbers(doc, data)
     return out
 
 
-def _check_sla(doc: Document, graph: nx.DiGraph, lid: str, sla: Sla) -> list[Finding]:
+def _sla_targets(lid: str, sla: Sla) -> Iterator[tuple[Path, Duration]]:
+    """Every target of an SLA with its path: its own, then each segment's."""
+    yield ("slas", lid, "target"), sla.target
+    for seg, entry in (sla.by_segment or {}).items():
+        if isinstance(entry, SegmentTarget):
+            yield ("slas", lid, "by_segment", seg, "target"), entry.target
+        else:
+            yield ("slas", lid, "by_segment", seg), entry
+
+
+def _working_day(calendar: Calendar | None) -> float | None:
+    """Mean open seconds per open day of a typical week (None if never open)."""
+    if calendar is None or calendar.is_empty():
+        return None
+    days = {int(start // 86400) for start, _ in calendar.week_intervals()}
+    return calendar.weekly_open_seconds() / len(days) if days else None
+
+
+def _check_sla(
+    doc: Document, graph: nx.DiGraph, lid: str, sla: Sla, calendars: dict[str, Calendar]
+) -> list[Finding]:
     out: list[Finding] = []
     path: Path = ("slas", lid)
     entry = doc.entry
@@ -515,26 +566,34 @@ def _check_sla(doc: Document, graph: nx.DiGraph, lid: str, sla: Sla) -> list[Fin
         )
         return out
     calendar = sla.calendar or "always"
-    if calendar != "always" and _CLOCK_UNITS.search(sla.target.text):
-        out.append(
-            _warn(
-                "W405",
-                (*path, "target"),
-                f"SLA {lid!r}: target {sla.target.text} on the {calendar!r} calendar means {format_duration(sla.target.seconds)} of OPEN time, not calendar days",
-                "write the target in hours of the calendar (e.g. 9h for one office day), or drop calendar for clock days",
+    day = _working_day(calendars.get(calendar))
+    for tpath, target in _sla_targets(lid, sla):
+        if calendar != "always" and _CLOCK_UNITS.search(target.text):
+            hours = f"{target.seconds / 3600:g}h"
+            about = (
+                f" (about {target.seconds / day:.1f} working days of {day / 3600:g}h)"
+                if day
+                else ""
             )
-        )
+            out.append(
+                _warn(
+                    "W405",
+                    tpath,
+                    f"SLA {lid!r}: target {target.text} on the {calendar!r} calendar means {hours} of OPEN time{about}, not {target.text} of calendar time",
+                    f"write the target in open hours of the calendar (e.g. {day / 3600 if day else 9:g}h for one working day), or drop calendar for clock days",
+                )
+            )
     least = _least_time(doc, graph, sla)
-    targets = [sla.target.seconds] + [sla.segment_target(s)[0] for s in (sla.by_segment or {})]
-    if least is not None and least > min(targets) + 1e-6:
-        out.append(
-            _warn(
-                "W404",
-                (*path, "target"),
-                f"SLA {lid!r}: its target {format_duration(min(targets))} is below the least possible time between its events ({format_duration(least)}): it can never be met",
-                "raise the target or check the events",
+    for tpath, target in _sla_targets(lid, sla):
+        if least is not None and least > target.seconds + 1e-6:
+            out.append(
+                _warn(
+                    "W404",
+                    tpath,
+                    f"SLA {lid!r}: its target {target.text} is below the least possible time between its events ({format_duration(least)}): it can never be met",
+                    "raise the target or check the events",
+                )
             )
-        )
     return out
 
 
@@ -575,38 +634,53 @@ def _bare_numbers(doc: Document, data: Any) -> list[Finding]:
     """W406: a bare non-zero number used as a time while process.time_unit is not set."""
     out: list[Finding] = []
 
-    def visit(value: Any, path: Path, is_time: bool) -> None:
-        if (
-            is_time
-            and isinstance(value, int | float)
-            and not isinstance(value, bool)
-            and value != 0
-        ):
-            out.append(
-                _warn(
-                    "W406",
-                    path,
-                    f"{value} has no unit: read as {value} h",
-                    "add a unit (30min, 2h) or set process.time_unit",
-                )
-            )
+    def visit(value: Any, path: Path) -> None:
+        if value is None or not getattr(value, "bare", False):
+            return
+        if (value.seconds if isinstance(value, Duration) else value.mean) == 0:
+            return
+        raw = _raw(data, path)
+        if isinstance(value, Duration) or isinstance(raw, int | float):
+            text = value.text if isinstance(value, Duration) else f"{raw:g}"
+            message = f"{text} has no unit: read as {text} h"
+        else:
+            text = raw if isinstance(raw, str) else value.describe()
+            message = f"{text} has a number without a unit: read in hours"
+        out.append(_warn("W406", path, message, "add a unit (30min, 2h) or set process.time_unit"))
 
-    for sid, stage in (data.get("stages") or {}).items():
-        if isinstance(stage, dict):
-            visit(stage.get("duration"), ("stages", sid, "duration"), True)
-            nxt = stage.get("next")
-            for i, b in enumerate(nxt if isinstance(nxt, list) else []):
-                if isinstance(b, dict):
-                    visit(b.get("handoff"), ("stages", sid, "next", i, "handoff"), True)
-    for lid, sla in (data.get("slas") or {}).items():
-        if isinstance(sla, dict):
-            visit(sla.get("target"), ("slas", lid, "target"), True)
-    sim = data.get("simulation") or {}
-    if isinstance(sim, dict):
-        for key in ("horizon", "warmup"):
-            visit(sim.get(key), ("simulation", key), True)
-    del doc
+    for sid, stage in doc.stages.items():
+        visit(stage.duration, ("stages", sid, "duration"))
+        for seg, dist in (stage.duration_by_segment or {}).items():
+            visit(dist, ("stages", sid, "duration_by_segment", seg))
+        nxt = stage.next
+        if isinstance(nxt, tuple):
+            for i, branch in enumerate(nxt):
+                visit(branch.handoff, ("stages", sid, "next", i, "handoff"))
+        elif isinstance(nxt, Branch):
+            visit(nxt.handoff, ("stages", sid, "next", "handoff"))
+    for i, source in enumerate(doc.sources):
+        base: Path = ("arrivals", i) if isinstance(doc.arrivals, tuple) else ("arrivals",)
+        visit(source.interarrival, (*base, "interarrival"))
+    for lid, sla in doc.slas.items():
+        for path, target in _sla_targets(lid, sla):
+            visit(target, path)
+        for i, step in enumerate(sla.escalate):
+            visit(step.after, ("slas", lid, "escalate", i, "after"))
+    visit(doc.simulation.horizon, ("simulation", "horizon"))
+    visit(doc.simulation.warmup, ("simulation", "warmup"))
     return out
+
+
+def _raw(data: Any, path: Path) -> Any:
+    """The value at ``path`` of the plain YAML data (None where there is none)."""
+    for part in path:
+        found = (isinstance(data, dict) and part in data) or (
+            isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        )
+        if not found:
+            return None
+        data = data[part]
+    return data
 
 
 def _check_sipoc(doc: Document, graph: nx.DiGraph) -> list[Finding]:

@@ -345,11 +345,6 @@ class TeamState:
         self._schedule_on(shift, now)
 
 
-def _is_workday(cal: Any, t: float, tod0: float) -> bool:
-    workdays = getattr(cal, "_workdays", None)  # day offsets from the origin's date
-    return bool(workdays) and int((t + tod0) // 86400) in workdays
-
-
 def profile_add(cal: Any, prof: Any, t: float, tau: float, origin: Any) -> float:
     """The time when ``tau`` seconds of operational time (open time × profile factor) have
     passed after ``t``.  Make-up workdays use Monday's factor."""
@@ -379,7 +374,7 @@ def profile_add(cal: Any, prof: Any, t: float, tau: float, origin: Any) -> float
             nxt_sod = next(p for p in points if p > sod + 1e-9) if sod < 86400 - 1e-9 else 86400.0
             piece_end = min(stop, a + (nxt_sod - sod))
             weekday = (day0 + day) % 7
-            if cal is not None and _is_workday(cal, a, tod0):
+            if cal is not None and cal.is_workday(a):
                 weekday = 0
             f = prof.factor(weekday, sod)
             span = piece_end - a

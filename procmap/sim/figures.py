@@ -1,4 +1,4 @@
-"""From replication records to figures: the statistics of SPEC §5.8–§5.12 and the JSON of §6.
+"""From replication records to figures: the statistics of SPEC §5.8–§5.12, and paired comparison.
 
 Every figure is computed **per replication first** (a percentile from that replication's
 histogram, an attainment from that replication's counts, a utilisation from its busy and
@@ -16,7 +16,7 @@ also what the paired scenario comparison (:func:`compare_records`) works on.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -24,34 +24,31 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from procmap.sim.record import SlaRecord, StageRecord
-from procmap.sim.stats import BIN_EDGES, Histogram
+from procmap.sim.stats import Histogram
 
 if TYPE_CHECKING:
-    from procmap.model.analytic import Analysis
     from procmap.model.model import Model
     from procmap.model.schema import Kpi
     from procmap.sim.record import ReplicationRecord
 
 __all__ = [
-    "BOTTLENECK_UTILIZATION",
-    "BOTTLENECK_WAIT_SHARE",
     "COMPARISON_PATHS",
-    "MAX_BOTTLENECKS",
     "STATS",
-    "aggregate",
+    "Layout",
+    "Tree",
     "compare_records",
-    "comparison_document",
     "figure",
+    "layout",
+    "merge_figures",
+    "merged",
     "plain",
+    "replication_tree",
     "replication_values",
     "t95",
 ]
 
 STATS = ("mean", "p50", "p90", "p95", "max")
 _QUANTILE = {"p50": 0.5, "p90": 0.9, "p95": 0.95}
-BOTTLENECK_WAIT_SHARE = 0.10
-BOTTLENECK_UTILIZATION = 0.85
-MAX_BOTTLENECKS = 5
 COMPARISON_PATHS = (
     "slas.*.attainment",
     "slas.*.by_segment.*.attainment",
@@ -173,7 +170,7 @@ def plain(value: Any) -> Any:
 # --- per replication ------------------------------------------------------------------------
 
 
-def _merged(hists: Iterable[Histogram]) -> Histogram:
+def merged(hists: Iterable[Histogram]) -> Histogram:
     out = Histogram()
     for h in hists:
         out.merge(h)
@@ -200,7 +197,7 @@ def _ratio(num: float, den: float) -> float | None:
 
 
 @dataclass(frozen=True)
-class _Layout:
+class Layout:
     """What a RESULT reports, from the model (plus keys only the records know)."""
 
     segments: tuple[str, ...]
@@ -214,7 +211,7 @@ class _Layout:
     attribution: dict[str, tuple[str, ...]]
 
 
-def _layout(model: Model, records: Sequence[ReplicationRecord]) -> _Layout:
+def layout(model: Model, records: Sequence[ReplicationRecord]) -> Layout:
     doc = model.document
     seen_stages = {s for r in records for s in r.stages}
     stages = tuple(
@@ -232,7 +229,7 @@ def _layout(model: Model, records: Sequence[ReplicationRecord]) -> _Layout:
         notify[sid] = tuple(dict.fromkeys(labels))
         keys = [k for r in records if sid in r.slas for k in r.slas[sid].attribution]
         attribution[sid] = tuple(dict.fromkeys(keys))
-    return _Layout(
+    return Layout(
         segments=doc.segment_ids,
         by_segment=doc.segment_ids != ("default",),
         stages=stages,
@@ -245,7 +242,7 @@ def _layout(model: Model, records: Sequence[ReplicationRecord]) -> _Layout:
     )
 
 
-def _cases_tree(rec: ReplicationRecord, lay: _Layout) -> Tree:
+def _cases_tree(rec: ReplicationRecord, lay: Layout) -> Tree:
     hours = rec.window_s / 3600.0
     completed = sum(rec.completed.values())
     in_window = sum(rec.completions_in_window.values())
@@ -254,7 +251,7 @@ def _cases_tree(rec: ReplicationRecord, lay: _Layout) -> Tree:
         "completed": float(completed),
         "open_at_end": float(sum(rec.open_at_end.values())),
         "throughput_per_h": _ratio(in_window, hours),
-        "cycle_time_s": _dist(_merged(rec.cycle_time.values())),
+        "cycle_time_s": _dist(merged(rec.cycle_time.values())),
         "cost_per_case": _ratio(sum(t.cost for t in rec.teams.values()), in_window),
         "end_share": {e: _ratio(rec.end_counts.get(e, 0), completed) for e in lay.ends},
     }
@@ -275,10 +272,10 @@ def _cases_tree(rec: ReplicationRecord, lay: _Layout) -> Tree:
 _VISIT_TIMES = (("wait_s", "wait"), ("service_s", "service"), ("suspended_s", "suspended"))
 
 
-def _stage_tree(st: StageRecord, rec: ReplicationRecord, lay: _Layout) -> Tree:
+def _stage_tree(st: StageRecord, rec: ReplicationRecord, lay: Layout) -> Tree:
     tree: Tree = {"visits": float(sum(st.visits.values()))}
     for key, attr in (*_VISIT_TIMES, ("sojourn_s", "sojourn")):
-        tree[key] = _dist(_merged(getattr(st, attr).values()))
+        tree[key] = _dist(merged(getattr(st, attr).values()))
     waited = sum(h.total for h in st.wait.values())
     tree["wait_share"] = _ratio(waited, rec.eligible_cycle_total)
     tree["on_duty_wait_share"] = _ratio(st.on_duty_wait, rec.eligible_cycle_total)
@@ -304,7 +301,7 @@ def _sla_counts(sla: SlaRecord, seg: str | None) -> tuple[float, float, float, f
     return get(sla.met), get(sla.breached), get(sla.open), get(sla.not_applicable)
 
 
-def _sla_tree(sid: str, sla: SlaRecord, lay: _Layout) -> Tree:
+def _sla_tree(sid: str, sla: SlaRecord, lay: Layout) -> Tree:
     met, breached, still_open, na = _sla_counts(sla, None)
     total = math.fsum(v for v in sla.attribution.values() if v > 0)
     tree: Tree = {
@@ -350,7 +347,7 @@ def _kpi_value(kpi: Kpi, rec: ReplicationRecord, tree: Tree) -> float | None:
         hists = getattr(st, metric)
         if kpi.segment is not None:
             return _stat(hists.get(kpi.segment), stat)
-        return _stat(_merged(hists.values()), stat)
+        return _stat(merged(hists.values()), stat)
     if metric == "utilization":
         return tree["teams"][kpi.team]["utilization"]
     if metric == "queue_length":
@@ -369,7 +366,7 @@ def _kpi_value(kpi: Kpi, rec: ReplicationRecord, tree: Tree) -> float | None:
     return None
 
 
-def _replication_tree(rec: ReplicationRecord, model: Model, lay: _Layout) -> Tree:
+def replication_tree(rec: ReplicationRecord, model: Model, lay: Layout) -> Tree:
     """The per-replication values of one record, shaped like the RESULT (numbers or None)."""
     doc = model.document
     window = rec.window_s
@@ -424,277 +421,21 @@ def replication_values(record: ReplicationRecord, model: Model) -> dict[str, flo
     replication had no observation.  These are the values that :func:`aggregate` turns into
     figures and that :func:`compare_records` pairs.
     """
-    tree = _replication_tree(record, model, _layout(model, [record]))
+    tree = replication_tree(record, model, layout(model, [record]))
     return {".".join(p): v for p, v in _flatten(tree).items()}
 
 
-def _merge(trees: Sequence[Tree]) -> Tree:
+def merge_figures(trees: Sequence[Tree]) -> Tree:
     """Figures over replications, leaf by leaf (keys in first-seen order)."""
     keys = list(dict.fromkeys(k for t in trees for k in t))
     out: Tree = {}
     for key in keys:
         values = [t.get(key) for t in trees]
         if any(isinstance(v, dict) for v in values):
-            out[key] = _merge([v if isinstance(v, dict) else {} for v in values])
+            out[key] = merge_figures([v if isinstance(v, dict) else {} for v in values])
         else:
             out[key] = figure(values)
     return out
-
-
-# --- across replications: the RESULT ---------------------------------------------------------
-
-
-def _mean(fig: Mapping[str, Any] | None) -> float | None:
-    return None if fig is None else fig.get("mean")
-
-
-def _meets(value: float | None, op: str, target: float | None) -> bool | None:
-    if value is None or target is None:
-        return None
-    if op == "at_most":
-        return value <= target
-    if op == "at_least":
-        return value >= target
-    return abs(value - target) <= 1e-9 * max(1.0, abs(target))
-
-
-def _met_goal(attainment: Mapping[str, Any], goal: float | None) -> bool | None:
-    return _meets(_mean(attainment), "at_least", goal)
-
-
-def _config(model: Model, n_records: int, config: Mapping[str, Any] | None) -> Tree:
-    sim = model.document.simulation
-    start = sim.start
-    fmt = "%Y-%m-%dT%H:%M:%S" if start.second else "%Y-%m-%dT%H:%M"
-    out: Tree = {
-        "start": start.strftime(fmt),
-        "horizon_s": sim.horizon_s,
-        "cases": sim.cases,
-        "warmup_s": sim.warmup_s,
-        "replications": n_records,
-        "seed": sim.seed,
-    }
-    for key, value in (config or {}).items():
-        if key not in out:
-            raise ValueError(f"unknown config key {key!r} (must be one of {sorted(out)})")
-        out[key] = value.strftime(fmt) if hasattr(value, "strftime") else value
-    return out
-
-
-def _slas(model: Model, figs: Tree, lay: _Layout) -> Tree:
-    out: Tree = {}
-    for sid, sla in model.document.slas.items():
-        f = figs[sid]
-        entry: Tree = {
-            "target_s": sla.target.seconds,
-            "goal": sla.goal,
-            "attainment": f["attainment"],
-        }
-        entry.update({k: f[k] for k in ("met", "breached", "open", "not_applicable")})
-        entry["met_goal"] = _met_goal(f["attainment"], sla.goal)
-        entry["escalations"] = f["escalations"]
-        shares = f["breach_attribution"]
-        entry["breach_attribution"] = dict(
-            sorted(shares.items(), key=lambda kv: -(kv[1]["mean"] or 0.0))
-        )
-        if lay.by_segment:
-            segs: Tree = {}
-            for seg in lay.segments:
-                target_s, goal, own = sla.segment_target(seg)
-                sf = f["by_segment"][seg]
-                segs[seg] = {
-                    "target_s": target_s,
-                    "goal": goal,
-                    "own_goal": own,
-                    **sf,
-                    "met_goal": _met_goal(sf["attainment"], goal),
-                }
-            entry["by_segment"] = segs
-        out[sid] = entry
-    return out
-
-
-def _kpis(model: Model, figs: Tree) -> Tree:
-    out: Tree = {}
-    for kpi in model.document.kpis:
-        target = kpi.target.text if kpi.target is not None else None
-        if kpi.source == "external":
-            out[kpi.id] = {
-                "metric": None,
-                "stat": None,
-                "value": None,
-                "ci95": None,
-                "n": 0,
-                "target": target,
-                "met": None,
-            }
-            continue
-        f = figs[kpi.id]["value"]
-        op = kpi.target.op if kpi.target is not None else ""
-        out[kpi.id] = {
-            "metric": kpi.metric,
-            "stat": kpi.stat,
-            "value": f["mean"],
-            "ci95": f["ci95"],
-            "n": f["n"],
-            "target": target,
-            "met": _meets(f["mean"], op, kpi.target_value),
-        }
-    return out
-
-
-def _bottlenecks(model: Model, stages: Tree, teams: Tree) -> list[Tree]:
-    """SPEC §5.10: on-duty wait share ≥ 10 % or team utilisation ≥ 85 %, worst first, ≤ 5."""
-    found: list[Tree] = []
-    for sid, fig in stages.items():
-        stage = model.document.stages[sid]
-        if stage.kind != "task":
-            continue
-        share = _mean(fig["on_duty_wait_share"])
-        team, util = stage.team, None
-        for tid in stage.needs_by_team or ([stage.team] if stage.team else []):
-            u = _mean(teams.get(tid, {}).get("utilization"))
-            if u is not None and (util is None or u > util):
-                team, util = tid, u
-        if not (
-            (share is not None and share >= BOTTLENECK_WAIT_SHARE - 1e-12)
-            or (util is not None and util >= BOTTLENECK_UTILIZATION - 1e-12)
-        ):
-            continue
-        reasons = []
-        if util is not None:
-            reasons.append(f"{team} is busy {util:.0%} of its on-duty time")
-        if share is not None:
-            reasons.append(f"waiting at {sid} in {team}'s hours is {share:.0%} of cycle time")
-        found.append(
-            {
-                "stage": sid,
-                "team": team,
-                "utilization": util,
-                "on_duty_wait_share": share,
-                "reason": "; ".join(reasons),
-            }
-        )
-    found.sort(key=lambda b: (-(b["on_duty_wait_share"] or 0.0), -(b["utilization"] or 0.0)))
-    return found[:MAX_BOTTLENECKS]
-
-
-def _series(records: Sequence[ReplicationRecord], lay: _Layout) -> Tree:
-    out: Tree = {}
-    for tid in lay.teams:
-        arrays = [np.asarray(r.teams[tid].series, dtype=float) for r in records if tid in r.teams]
-        length = max((a.size for a in arrays), default=0)
-        means: list[float | None] = []
-        for i in range(length):
-            xs = [float(a[i]) for a in arrays if a.size > i and math.isfinite(a[i])]
-            means.append(math.fsum(xs) / len(xs) if xs else None)
-        out[tid] = {"bin_s": 3600, "queue_length": means}
-    return out
-
-
-def _histograms(records: Sequence[ReplicationRecord], lay: _Layout) -> Tree:
-    """Pooled cycle-time counts, trimmed to the occupied bins.
-
-    ``counts[i]`` counts values in ``[edges[i], edges[i+1])``; the first bin may be the exact
-    zero bin ``[0, 0]``.  The last upper edge of the overflow bin is the largest value seen.
-    """
-    by_seg = {
-        seg: _merged(r.cycle_time[seg] for r in records if seg in r.cycle_time)
-        for seg in lay.segments
-    }
-    pooled = _merged(by_seg.values())
-    nonzero = np.flatnonzero(pooled.counts)
-    out: Tree = {"edges": [], "counts": []}
-    if nonzero.size:
-        lo, hi = int(nonzero[0]), int(nonzero[-1])
-        uppers = np.append(BIN_EDGES[1:], max(pooled.maximum, BIN_EDGES[-1]))
-        out["edges"] = [float(BIN_EDGES[lo]), *map(float, uppers[lo : hi + 1])]
-        out["counts"] = [int(c) for c in pooled.counts[lo : hi + 1]]
-        if lay.by_segment:
-            out["by_segment"] = {
-                seg: {"counts": [int(c) for c in h.counts[lo : hi + 1]]}
-                for seg, h in by_seg.items()
-            }
-    elif lay.by_segment:
-        out["by_segment"] = {seg: {"counts": []} for seg in lay.segments}
-    return out
-
-
-def aggregate(
-    records: Sequence[ReplicationRecord],
-    model: Model,
-    *,
-    scenario: str | None = None,
-    config: Mapping[str, Any] | None = None,
-    analysis: Analysis | None = None,
-) -> dict[str, Any]:
-    """The RESULT JSON of SPEC §6 from one scenario's replication records.
-
-    Parameters
-    ----------
-    records:
-        One :class:`~procmap.sim.record.ReplicationRecord` per replication.
-    model:
-        The model the records were simulated from (the scenario's model).
-    scenario:
-        Name written into the result; default ``model.scenario``.
-    config:
-        The run settings actually used (``start``, ``horizon_s``, ``cases``, ``warmup_s``,
-        ``replications``, ``seed``), overriding those read from ``model.document.simulation``;
-        ``replications`` defaults to ``len(records)``.
-    analysis:
-        The analytic check of ``model`` if already computed (else it is computed here).
-
-    Raises
-    ------
-    ValueError
-        No records, or an unknown ``config`` key.
-    """
-    import procmap
-    from procmap.model.analytic import analyze_document
-
-    if not records:
-        raise ValueError("aggregate needs at least one replication record")
-    records = sorted(records, key=lambda r: r.replication)
-    lay = _layout(model, records)
-    figs = _merge([_replication_tree(r, model, lay) for r in records])
-    if analysis is None:
-        analysis = analyze_document(model.document, model.graph, model.calendars)
-
-    teams: Tree = {}
-    for tid in lay.teams:
-        f = figs["teams"][tid]
-        a = analysis.teams.get(tid)
-        teams[tid] = {
-            "utilization": f["utilization"],
-            "queue_length": f["queue_length"],
-            "analytic": {
-                "offered_load": a.offered_load if a else None,
-                "staff_on_duty": a.staff_on_duty if a else None,
-                "utilization": a.utilization if a else None,
-                "wait_s": a.wait_s if a else None,
-            },
-            "cost": f["cost"],
-        }
-    result: Tree = {
-        "procmap": 1,
-        "procmap_version": procmap.__version__,
-        "model": model.id,
-        "model_sha256": model.sha256,
-        "scenario": scenario or model.scenario,
-        "config": _config(model, len(records), config),
-        "cases": figs["cases"],
-        "stages": figs["stages"],
-        "edges": figs["edges"],
-        "joins": figs["joins"],
-        "teams": teams,
-        "slas": _slas(model, figs["slas"], lay),
-        "kpis": _kpis(model, figs["kpis"]),
-        "bottlenecks": _bottlenecks(model, figs["stages"], figs["teams"]),
-        "series": {"teams": _series(records, lay)},
-        "histograms": {"cycle_time_s": _histograms(records, lay)},
-    }
-    return plain(result)
 
 
 # --- paired comparison ------------------------------------------------------------------------
@@ -709,8 +450,8 @@ def _matches(path: Path, pattern: Path) -> bool:
 def _values_by_replication(
     records: Sequence[ReplicationRecord], model: Model
 ) -> dict[int, dict[Path, float | None]]:
-    lay = _layout(model, records)
-    return {r.replication: _flatten(_replication_tree(r, model, lay)) for r in records}
+    lay = layout(model, records)
+    return {r.replication: _flatten(replication_tree(r, model, lay)) for r in records}
 
 
 def compare_records(
@@ -759,36 +500,3 @@ def compare_records(
             "significant": bool(significant),
         }
     return plain(out)
-
-
-def comparison_document(
-    runs: Mapping[str, tuple[Model, Sequence[ReplicationRecord]]],
-    *,
-    baseline: str = "baseline",
-    config: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The ``--compare`` JSON: every scenario's RESULT and each one's comparison with baseline.
-
-    ``runs`` maps scenario names (``baseline`` included) to ``(model, records)``.
-
-    Raises
-    ------
-    ValueError
-        ``baseline`` is not one of ``runs``.
-    """
-    if baseline not in runs:
-        raise ValueError(f"no run named {baseline!r} to compare with (runs: {sorted(runs)})")
-    base_model, base_records = runs[baseline]
-    return {
-        "procmap": 1,
-        "model": base_model.id,
-        "scenarios": {
-            name: aggregate(recs, m, scenario=name, config=config)
-            for name, (m, recs) in runs.items()
-        },
-        "comparison": {
-            name: compare_records(base_records, recs, base_model, m)
-            for name, (m, recs) in runs.items()
-            if name != baseline
-        },
-    }

@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from procmap.errors import FileError
+from procmap.sim.assemble import aggregate, comparison_document
 from procmap.sim.figures import (
     COMPARISON_PATHS,
-    aggregate,
     compare_records,
-    comparison_document,
     figure,
     plain,
     replication_values,

@@ -50,6 +50,17 @@ def _number(x: float) -> str:
     return f"{x:.3g}"
 
 
+_SHORT_UNITS = (("d", 86400.0), ("h", 3600.0), ("min", 60.0))
+
+
+def _short_duration(seconds: float) -> str:
+    """One unit, two significant figures: enough for a ± half-width (``2.1h``, ``13min``)."""
+    unit, size = next(((u, z) for u, z in _SHORT_UNITS if seconds >= z), ("s", 1.0))
+    v = seconds / size
+    text = f"{v:.0f}" if v >= 10 else f"{v:.1f}".removesuffix(".0")
+    return text + unit
+
+
 def _scalar(x: Any, kind: str) -> str:
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return MISSING
@@ -76,15 +87,19 @@ def format_value(value: Any, kind: str = "auto") -> str:
     """Display text of a cell: ``kind`` is ``auto``, ``text``, ``number``, ``count``, ``share``,
     ``duration`` (seconds) or ``money``.
 
-    A figure shows as ``mean ± ci95`` (just the mean when there is no interval), ``None`` as
-    ``—``, booleans as ✓/✗.
+    A figure shows as ``mean ± ci95`` — just the mean when there is no interval or it is 0 (the
+    same value in every replication) — with a duration's half-width in one short unit
+    (``16h 46min ± 2.1h``); ``None`` shows as ``—``, booleans as ✓/✗.
     """
     if is_figure(value):
         mean, ci = value["mean"], value["ci95"]
         if mean is None:
             return MISSING
         text = _scalar(mean, kind)
-        return text if ci is None else f"{text} ± {_scalar(ci, kind)}"
+        if not ci:
+            return text
+        half = _short_duration(ci) if kind == "duration" else _scalar(ci, kind)
+        return f"{text} ± {half}"
     return _scalar(value, kind)
 
 
