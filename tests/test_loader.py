@@ -151,3 +151,22 @@ def test_generated_models_load_without_findings():
 def test_missing_file_is_a_file_error(tmp_path):
     with pytest.raises(procmap.FileError, match="no such file"):
         procmap.load(tmp_path / "nope.yaml")
+
+
+def test_scenario_branch_list_merges_into_a_single_branch_mapping():
+    text = """\
+procmap: 1
+process: {id: ms}
+teams: {ops: {staff: 2}}
+arrivals: {rate: 1/h}
+stages:
+  a: {owner: ops, duration: 10min, next: {to: b, handoff: 1h, data: [Order], channel: email}}
+  b: {owner: ops, duration: 10min, next: done, inputs: [Order]}
+  done: {kind: end}
+scenarios:
+  fast: {stages: {a: {next: [{to: b, handoff: null}]}}}
+"""
+    edge = procmap.loads(text).with_scenario("fast").graph.edges["a", "b"]
+    assert edge["handoff"] is None
+    assert edge["data"] == ("Order",)
+    assert edge["channel"] == "email"

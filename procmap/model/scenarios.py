@@ -156,6 +156,13 @@ def _merge_into(
             )
         return
     merge_key = MERGE_KEYS.get(key)
+    if merge_key and isinstance(value, list) and isinstance(base, dict) and merge_key in base:
+        # a single branch written as a mapping merges like a one-item list
+        base = parent[key] = [base]
+        for p in [p for p in values if p[: len(dst)] == dst and len(p) > len(dst)]:
+            values[(*dst, 0, *p[len(dst) :])] = values.pop(p)
+        for p in [p for p in keys if p[: len(dst)] == dst and len(p) > len(dst)]:
+            keys[(*dst, 0, *p[len(dst) :])] = keys.pop(p)
     if (
         merge_key
         and isinstance(value, list)

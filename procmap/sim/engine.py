@@ -11,6 +11,7 @@ Statistics go to plain lists and floats (:mod:`procmap.sim.stats` folds them int
 
 from __future__ import annotations
 
+import contextlib
 import math
 from bisect import bisect_right
 from collections.abc import Callable
@@ -47,6 +48,28 @@ from procmap.sim.streams import Stream
 __all__ = ["Engine", "run_replication"]
 
 DRAIN_CAP_S = 100 * 365 * 86400.0
+NORMAL = 1  # SimPy's priority of ordinary events
+
+
+class Delay(simpy.events.Event):
+    """A delay whose one callback and value are set at once: a leaner ``Timeout``.
+
+    The engine makes one of these per service, wait or hand-off, so it skips what ``Timeout``
+    does for general use (a separate callbacks list to fill, argument checks).
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self, env: simpy.Environment, delay: float, value: Any, callback: Callable[[Any], None]
+    ) -> None:
+        self.env = env
+        self.callbacks = [callback]
+        self._value = value
+        self._ok = True
+        env.schedule(self, NORMAL, delay)
+
+
 EPS = 1e-9
 Trace = Callable[[int, str, str, str, str, float], None]
 
@@ -134,6 +157,7 @@ class Engine:
         self.sla_attr: list[dict[str, float]] = [{} for _ in range(n_sla)]
         self.cases: set[Case] = set()
         self.has_slas = n_sla > 0
+        self.drained: simpy.Event | None = None
 
     # -- running ----------------------------------------------------------------------------
 
@@ -143,21 +167,23 @@ class Engine:
             team.start()
         for src_i in range(len(self.plan.sources)):
             self._schedule_arrival(src_i, 0.0, 0.0)
+        if not self.plan.sources:
+            self.arrivals_closed = True
         if self.plan.backlog:
             self._start_backlog()
         if self.horizon is not None:
             env.run(until=self.horizon)
         else:
-            while True:
-                if self.arrivals_closed and self.live_cases == 0:
-                    break
-                if env.now > DRAIN_CAP_S or not env._queue:
-                    if self.live_cases:
-                        raise SimulationError(
-                            "the simulation did not drain: cases still open after 100 simulated years (or stuck); check capacity and calendars"
-                        )
-                    break
-                env.step()
+            self.drained = env.event()
+            cap = env.timeout(DRAIN_CAP_S)
+            # SimPy raises RuntimeError when nothing is left to do while cases are still open
+            with contextlib.suppress(RuntimeError):
+                env.run(until=env.any_of([self.drained, cap]))
+            if self.live_cases or not self.arrivals_closed:
+                raise SimulationError(
+                    "the simulation did not drain: cases were still open after 100 simulated "
+                    "years (or could never finish); check capacity and calendars"
+                )
         return self._finish()
 
     # -- arrivals -----------------------------------------------------------------------------
@@ -173,8 +199,7 @@ class Engine:
             return
         if when == math.inf:
             return
-        ev = self.timeout(when - self.env.now, src_i)
-        ev.callbacks.append(self._on_arrival)
+        Delay(self.env, when - self.env.now, src_i, self._on_arrival)
 
     def _operational_add(self, src: Any, t: float, tau: float) -> float:
         cal, prof = src.calendar, src.profile
@@ -238,13 +263,21 @@ class Engine:
             self._pause_enter(case, s)
         kind = plan.kind[s]
         if kind == TASK:
-            tok.service = self.dur_streams[s][case.seg].next()
             needs = plan.needs[s]
-            team = self.teams[needs[0][0]]
-            if len(needs) == 1 and team.plan.unlimited:
-                self._start_unlimited(tok, team)
-            else:
-                self._enqueue(tok, needs)
+            if len(needs) == 1:
+                t, n = needs[0]
+                team = self.teams[t]
+                if team.fast:
+                    if team.plan.unlimited:
+                        self._start_unlimited(tok, team)
+                        return
+                    tok.duty0 = now
+                    if team.free >= n and not team.qlen:
+                        # the fast path: free people, nobody ahead
+                        team.free -= n
+                        self._start_task(tok, now)
+                        return
+            self._enqueue(tok, needs)
             return
         if kind == WAIT:
             tok.seized = now
@@ -254,8 +287,7 @@ class Engine:
             tok.service = d
             cal = plan.wait_calendar[s]
             done = now + d if cal is None else cal.add_open(now, d)
-            ev = self.timeout(done - now, tok)
-            ev.callbacks.append(self._on_wait_done)
+            Delay(self.env, done - now, tok, self._on_wait_done)
             return
         if kind == JOIN:
             self._arrive_join(tok, s)
@@ -341,8 +373,7 @@ class Engine:
         tok.stage = -1
         tok.entered = now
         tok.hand = (s, branch, target)
-        ev = self.timeout(arrive - now, tok)
-        ev.callbacks.append(self._on_handoff_done)
+        Delay(self.env, arrive - now, tok, self._on_handoff_done)
 
     def _on_handoff_done(self, ev: simpy.Event) -> None:
         tok: Token = ev._value
@@ -421,6 +452,8 @@ class Engine:
         if case.live > 0:
             return  # cannot happen in a validated model (ends are outside split regions)
         self.live_cases -= 1
+        if self.drained is not None and self.arrivals_closed and not self.live_cases:
+            self.drained.succeed()
         seg = case.seg
         if now >= self.warmup:
             self.window_completions[seg] += 1
@@ -445,28 +478,22 @@ class Engine:
     def _enqueue(self, tok: Token, needs: tuple[tuple[int, int], ...]) -> None:
         teams = self.teams
         now = self.env.now
-        if len(needs) == 1:
-            team = teams[needs[0][0]]
-            tok.duty0 = team.duty_time(now)
-            if team.fast and team.free >= needs[0][1] and not team.qlen:
-                team.free -= needs[0][1]
-                self._start_task(tok, now)
-                return
-        else:
-            tok.duty0 = teams[self.plan.team_of[tok.stage]].duty_time(now)
+        lane = teams[needs[0][0]] if len(needs) == 1 else teams[self.plan.team_of[tok.stage]]
+        tok.duty0 = now if lane.fast else lane.duty_time(now)
         tok.queued = True
         tok.qver += 1
-        key = (tok.case.prio, now, tok.case.no, tok.branch, next(self.seq), tok.qver, tok)
+        case = tok.case
+        key = (case.prio, now, case.no, tok.branch, next(self.seq), tok.qver, tok)
         for t, _ in needs:
             team = teams[t]
             team.queue_change(now, 1)
             heappush(team.heap, key)
         if self.trace is not None:
             self.trace(
-                tok.case.no,
-                self.plan.segments[tok.case.seg],
+                case.no,
+                self.plan.segments[case.seg],
                 self.plan.stage_ids[tok.stage],
-                teams[needs[0][0]].plan.id,
+                lane.plan.id,
                 "enqueue",
                 now,
             )
@@ -485,14 +512,23 @@ class Engine:
                 continue
             needs = plan.needs[tok.stage]
             if len(needs) == 1:
-                if team.free < needs[0][1]:
+                n = needs[0][1]
+                if team.free < n:
                     return
-            else:
-                for t, n in needs:
-                    other = self.teams[t]
-                    if other.free < n or other.head() is not tok:
-                        return
-            # seize
+                heappop(heap)
+                tok.queued = False
+                now = self.env.now
+                team.queue_change(now, -1)
+                if team.fast:
+                    team.free -= n
+                else:
+                    tok.people = team.take(n)
+                self._start_task(tok, now)
+                continue
+            for t, n in needs:
+                other = self.teams[t]
+                if other.free < n or other.head() is not tok:
+                    return
             now = self.env.now
             tok.queued = False
             for t, n in needs:
@@ -507,40 +543,46 @@ class Engine:
             self._start_task(tok, now)
 
     def _start_task(self, tok: Token, now: float) -> None:
+        """People seized: draw the working time (SPEC §5.7: at seize) and start."""
+        s = tok.stage
+        case = tok.case
         tok.seized = now
-        self._sla_events(tok.case, self.plan.sla_at_start[tok.stage])
+        tok.service = d = self.dur_streams[s][case.seg].next()
+        events = self.plan.sla_at_start[s]
+        if events:
+            self._sla_events(case, events)
         if self.trace is not None:
+            team_id = self.teams[self.plan.team_of[s]].plan.id
             self.trace(
-                tok.case.no,
-                self.plan.segments[tok.case.seg],
-                self.plan.stage_ids[tok.stage],
-                self.teams[self.plan.team_of[tok.stage]].plan.id,
-                "start",
-                now,
+                case.no, self.plan.segments[case.seg], self.plan.stage_ids[s], team_id, "start", now
             )
-        tok.remaining = tok.service
         if tok.people:
+            tok.remaining = d
             for p in tok.people:
                 p.task = tok
             self._run(tok)
-        else:
-            tok.run_start = now
-            for t, n in self.plan.needs[tok.stage]:
-                self.teams[t].running[tok] = n
-            ev = self.timeout(tok.service, tok)
-            ev.callbacks.append(self._on_fast_done)
+            return
+        tok.run_start = now
+        for t, n in self.plan.needs[s]:
+            self.teams[t].running[tok] = n
+        Delay(self.env, d, tok, self._on_fast_done)
 
     def _on_fast_done(self, ev: simpy.Event) -> None:
         tok: Token = ev._value
         now = self.env.now
         s = tok.stage
         needs = self.plan.needs[s]
+        warm = self.warmup
+        start = tok.run_start if tok.run_start > warm else warm
         for t, n in needs:
             team = self.teams[t]
-            team.add_busy(tok.run_start, now, n)
+            if now > start:
+                team.busy += n * (now - start)
             team.free += n
             del team.running[tok]
-        self._sla_events(tok.case, self.plan.sla_at_end[s])
+        events = self.plan.sla_at_end[s]
+        if events:
+            self._sla_events(tok.case, events)
         self._record_visit(tok, s, now)
         self._leave(tok, s)
         for t, _ in needs:
@@ -552,11 +594,11 @@ class Engine:
         now = self.env.now
         tok.seized = now
         tok.duty0 = now
+        tok.service = self.dur_streams[tok.stage][tok.case.seg].next()
         self._sla_events(tok.case, self.plan.sla_at_start[tok.stage])
         cal = team.plan.calendar
         done = now + tok.service if cal is None else cal.add_open(now, tok.service)
-        ev = self.timeout(done - now, tok)
-        ev.callbacks.append(self._on_unlimited_done)
+        Delay(self.env, done - now, tok, self._on_unlimited_done)
 
     def _on_unlimited_done(self, ev: simpy.Event) -> None:
         tok: Token = ev._value
@@ -571,8 +613,7 @@ class Engine:
         tok.running = True
         tok.run_start = self.env.now
         tok.rver += 1
-        ev = self.timeout(max(tok.remaining, 0.0), (tok, tok.rver))
-        ev.callbacks.append(self._on_held_done)
+        Delay(self.env, max(tok.remaining, 0.0), (tok, tok.rver), self._on_held_done)
 
     def pause(self, tok: Token) -> None:
         """One of the task's people went off duty."""
@@ -696,8 +737,7 @@ class Engine:
         when = now + max(left, 0.0) if cal is None else cal.add_open(now, max(left, 0.0))
         if self.horizon is not None and when > self.horizon:
             return
-        ev = self.timeout(when - now, (case, j, clock.step))
-        ev.callbacks.append(self._on_escalation_check)
+        Delay(self.env, when - now, (case, j, clock.step), self._on_escalation_check)
 
     def _on_escalation_check(self, ev: simpy.Event) -> None:
         case, j, step = ev._value
