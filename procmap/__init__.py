@@ -24,6 +24,9 @@ from procmap.errors import (
 from procmap.model.analytic import Analysis
 from procmap.model.loader import load, loads
 from procmap.model.model import Model
+from procmap.sim.result import SimulationResult
+from procmap.sim.simulate import CapacityError, simulate
+from procmap.sim.table import Table
 
 try:
     __version__ = version("procmap")
@@ -47,6 +50,7 @@ def analyze(model: Model, scenario: str | None = None) -> Analysis:
 
 __all__ = [
     "Analysis",
+    "CapacityError",
     "FileError",
     "Finding",
     "GraphvizNotFound",
@@ -55,8 +59,11 @@ __all__ = [
     "ProcmapError",
     "RenderError",
     "SimulationError",
+    "SimulationResult",
+    "Table",
     "__version__",
     "analyze",
     "load",
     "loads",
+    "simulate",
 ]

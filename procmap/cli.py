@@ -41,7 +41,10 @@ class OutputFormat(StrEnum):
 
 
 def _out() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False)
+    if not console.is_terminal:  # a file or a pipe: wide enough that tables do not wrap
+        console = Console(highlight=False, width=max(console.width, 132))
+    return console
 
 
 def _err() -> Console:
@@ -251,6 +254,172 @@ def schema(
         except OSError as exc:
             raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
         _err().print(f"wrote {output}")
+
+
+def _duration(text: str | None, what: str) -> float | None:
+    from procmap.model.units import ValueProblem, parse_duration
+
+    if text is None:
+        return None
+    try:
+        return parse_duration(text, "h").seconds
+    except ValueProblem as exc:
+        raise typer.BadParameter(str(exc), param_hint=what) from None
+
+
+def _goals_missed(data: dict[str, Any]) -> list[str]:
+    """SLA goals and KPI targets missed (what --check judges)."""
+    missed = []
+    for lid, sla in data.get("slas", {}).items():
+        if sla.get("met_goal") is False:
+            missed.append(f"SLA {lid}: attainment below its goal")
+        for seg, entry in (sla.get("by_segment") or {}).items():
+            if entry.get("own_goal") and entry.get("met_goal") is False:
+                missed.append(f"SLA {lid} ({seg}): attainment below its goal")
+    for kid, kpi in data.get("kpis", {}).items():
+        if kpi.get("met") is False:
+            missed.append(f"KPI {kid}: target {kpi.get('target')} missed")
+    return missed
+
+
+@app.command()
+def simulate(
+    file: Annotated[Path, typer.Argument(help="Process file (YAML).", show_default=False)],
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option("--scenario", help="Apply this scenario (repeat to compare several)."),
+    ] = None,
+    compare: Annotated[
+        bool, typer.Option("--compare", help="Simulate the baseline and every scenario, paired.")
+    ] = False,
+    horizon: Annotated[
+        str | None,
+        typer.Option(
+            "--horizon", help="Length of a replication, e.g. 30d (replaces horizon and cases)."
+        ),
+    ] = None,
+    cases: Annotated[
+        int | None,
+        typer.Option(
+            "--cases", min=1, help="Stop arrivals after N cases and run until they finish."
+        ),
+    ] = None,
+    warmup: Annotated[str | None, typer.Option("--warmup", help="Warm-up, e.g. 3d.")] = None,
+    replications: Annotated[
+        int | None, typer.Option("--replications", min=1, help="Replications.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", min=1, help="Worker processes (default: the number of cores)."),
+    ] = None,
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Write the result JSON to PATH (- for stdout).")
+    ] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Write an HTML report.")] = None,
+    trace: Annotated[
+        Path | None, typer.Option("--trace", help="Write an event log (CSV) of every case.")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 3 when an SLA goal or KPI target is missed.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Simulate even when a team is overloaded (W301).")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar and no summary.")] = False,
+) -> None:
+    """Simulate the process: bottlenecks, SLA attainment, cycle time and teams, with 95 % intervals."""
+    from procmap.errors import SimulationError
+    from procmap.sim.simulate import CapacityError
+    from procmap.sim.simulate import simulate as run_simulation
+
+    if horizon is not None and cases is not None:
+        raise typer.BadParameter("give --horizon or --cases, not both")
+    names = list(scenario or [])
+    if compare or len(names) > 1:
+        raise _fail(
+            "comparing scenarios (--compare, several --scenario) arrives with the what-if release",
+            EXIT_USAGE,
+        )
+    if report is not None:
+        raise _fail("--report arrives with the reporting release; use --json for now", EXIT_USAGE)
+    model = _load(file)
+    horizon_s = _duration(horizon, "--horizon")
+    warmup_s = _duration(warmup, "--warmup")
+    err = _err()
+    show_progress = not quiet and err.is_terminal
+    try:
+        if show_progress:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            with Progress(
+                "simulating",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("replications", total=None)
+
+                def progress(done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                result = run_simulation(
+                    model,
+                    scenario=names[0] if names else None,
+                    replications=replications,
+                    seed=seed,
+                    jobs=jobs,
+                    horizon=horizon_s,
+                    cases=cases,
+                    warmup=warmup_s,
+                    progress=progress,
+                    trace=trace,
+                    force=force,
+                )
+        else:
+            result = run_simulation(
+                model,
+                scenario=names[0] if names else None,
+                replications=replications,
+                seed=seed,
+                jobs=jobs,
+                horizon=horizon_s,
+                cases=cases,
+                warmup=warmup_s,
+                trace=trace,
+                force=force,
+            )
+    except CapacityError as exc:
+        print_findings(exc.findings)
+        raise typer.Exit(EXIT_MODEL) from None
+    except ModelError as exc:
+        print_findings(exc.findings)
+        raise typer.Exit(EXIT_MODEL) from None
+    except SimulationError as exc:
+        raise _fail(str(exc), EXIT_MODEL) from None
+    except OSError as exc:
+        raise _fail(f"cannot write: {exc}", EXIT_USAGE) from None
+    if json_out == "-":
+        sys.stdout.write(result.to_json())
+    elif json_out is not None:
+        try:
+            result.to_json(json_out)
+        except OSError as exc:
+            raise _fail(f"{json_out}: cannot write ({exc.strerror or exc})") from None
+    if not quiet:
+        from procmap.sim.summary import summary_renderables
+
+        console = err if json_out == "-" else _out()
+        for part in summary_renderables(result):
+            console.print(part)
+    if check:
+        missed = _goals_missed(result.data)
+        for line in missed:
+            err.print(f"[red]missed:[/red] {_esc(line)}")
+        if missed:
+            raise typer.Exit(EXIT_CHECK)
 
 
 def main() -> None:

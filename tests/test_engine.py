@@ -332,3 +332,27 @@ def test_same_seed_same_record_and_another_seed_differs():
     a, b, c = run(text), run(text), run(text, seed=2)
     assert a.cycle_time["default"].total == b.cycle_time["default"].total
     assert a.cycle_time["default"].total != c.cycle_time["default"].total
+
+
+ON_DUTY = """
+procmap: 1
+process: {id: onduty}
+calendars: {office: {weekly: {mon-fri: "09:00-18:00"}}}
+teams: {agent: {staff: 1, calendar: office}}
+arrivals:
+  - {interarrival: 44h, calendar: office}     # Friday 17:00
+  - {interarrival: 44.5h, calendar: office}   # Friday 17:30
+stages:
+  work: {owner: agent, duration: 1h, next: done}
+  done: {kind: end}
+simulation: {cases: 2}
+"""
+
+
+def test_on_duty_wait_counts_only_the_teams_open_hours():
+    # the 17:30 case waits until Monday 09:00 (63.5 h), of which 30 min in office hours
+    rec = run(ON_DUTY)
+    st = rec.stages["work"]
+    assert st.wait["default"].total == pytest.approx(63.5 * H, abs=1e-6)
+    assert st.on_duty_wait == pytest.approx(0.5 * H, abs=1e-6)
+    assert st.suspended["default"].total == 0.0  # the first case finished exactly at 18:00

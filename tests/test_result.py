@@ -530,6 +530,8 @@ def test_kpi_target_text_and_external(tiny_result):
     assert kpis["tput_vip"]["target"] == ">= 1/h"
     assert kpis["qmax_a"]["metric"] == "queue_length"
     assert kpis["qmax_a"]["stat"] == "max"
+    assert kpis["ct_vip"]["stat"] == "mean"  # the default, written out
+    assert kpis["util_a"]["stat"] is None
     assert kpis["util_a"]["n"] == 3
     assert kpis["util_a"]["ci95"] == pytest.approx(ci([0.5, 0.9, 0.4]))
     assert kpis["csat"] == {
@@ -548,6 +550,8 @@ def test_kpi_equals_within_tolerance():
 
     assert _meets(4.0 + 1e-12, "equals", 4.0) is True
     assert _meets(4.001, "equals", 4.0) is False
+    assert _meets((0.9 + 1.0) / 2 - 1e-15, "at_least", 0.95) is True  # rounding, not a miss
+    assert _meets(0.9499, "at_least", 0.95) is False
     assert _meets(None, "at_most", 4.0) is None
 
 
@@ -577,6 +581,7 @@ def test_histograms_pooled_and_trimmed(tiny_result):
 
 
 def test_tiny_result_validates_against_the_schema(tiny_result):
+    jsonschema.Draft202012Validator.check_schema(results_schema())
     jsonschema.validate(tiny_result, results_schema())
     text = json.dumps(tiny_result, allow_nan=False)  # plain: no NaN, no numpy
     assert "NaN" not in text

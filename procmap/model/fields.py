@@ -226,11 +226,10 @@ def _event(value: object) -> Event:
         return Event(None, "arrival")
     stage, dot, point = value.rpartition(".")
     if not dot or point not in ("start", "end") or not ID_PATTERN.fullmatch(stage):
-        raise problem(
-            "E105",
-            f"{value!r} is not an event",
-            "write 'arrival', '<stage>.start' or '<stage>.end', e.g. 'triage.end'",
-        )
+        hint = "write 'arrival', '<stage>.start' or '<stage>.end', e.g. 'triage.end'"
+        if ID_PATTERN.fullmatch(value):  # a bare stage id: say which end of it
+            hint = f"write '{value}.start' or '{value}.end' (or 'arrival')"
+        raise problem("E105", f"{value!r} is not an event", hint)
     return Event(stage, point)  # type: ignore[arg-type]
 
 

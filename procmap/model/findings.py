@@ -146,8 +146,9 @@ def schema_findings(
         prefer_key = False
         if kind.startswith(("E", "W")) and kind[1:].isdigit():
             code, message = kind, err["msg"]
-            # a rule about a whole object (a stage, a team) points at its name, not its first key
-            prefer_key = not sub and isinstance(value, dict)
+            # a rule about a whole object (a stage, a team), or a key it lacks, points at the
+            # object's name rather than at its first key
+            prefer_key = isinstance(value, dict) and not (sub and locator.has(path_prefix + path))
         elif kind == "extra_forbidden":
             code = "E100"
             key = str(loc[-1]) if loc else "?"
@@ -167,7 +168,7 @@ def schema_findings(
             prefer_key = True
         elif kind == "literal_error":
             code = "E102"
-            expected = ctx.get("expected", "")
+            expected = str(ctx.get("expected", "")).replace("True", "true")
             message = f"{_got(value)} is not allowed here: expected {expected}"
         elif _TYPE_WORDS.get(kind):
             code = "E102"

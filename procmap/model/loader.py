@@ -63,6 +63,9 @@ def check_text(text: str | bytes, filename: str = "<string>") -> tuple[Model | N
     data = loaded.data
     source = Source(filename, source_text, data, loaded.locator)
     model, base = _check(data, loaded.locator, source)
+    # a dialect warning on a value the schema refuses says the same thing twice: keep the error
+    refused = {f.path for f in base if f.is_error}
+    findings = [f for f in findings if f.is_error or f.path not in refused]
     findings.extend(base)
     seen = {(f.code, f.path, f.message) for f in base}
     if model is None:

@@ -270,6 +270,7 @@ class Team(Base):
                 "E141",
                 "a team needs staff or shifts",
                 "write staff: 3 (or staff: unlimited for an external party)",
+                ("staff",),
             )
         if self.shifts is not None and self.calendar is not None:
             raise problem(
@@ -335,7 +336,10 @@ class ArrivalSource(Base):
             raise problem("E143", "give rate or interarrival, not both", None, ("interarrival",))
         if self.rate is None and self.interarrival is None:
             raise problem(
-                "E101", "an arrival source needs a rate (e.g. rate: 6/h) or an interarrival"
+                "E101",
+                "an arrival source needs a rate (e.g. rate: 6/h) or an interarrival",
+                None,
+                ("rate",),
             )
         return self
 
@@ -409,7 +413,17 @@ def _v_needs(value: object) -> int | dict[str, int]:
     if isinstance(value, dict):
         if not value:
             raise problem("E106", "needs is empty", "write needs: {team: count, ...}")
-        return {_id(k): _v_count(v) for k, v in value.items()}
+        out = {}
+        for key, count in value.items():
+            if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+                raise problem(
+                    "E106",
+                    f"needs of {key!r} must be a whole number ≥ 1, got {count!r}",
+                    "write the number of people of that team the task needs, e.g. {sales: 1}",
+                    (key,),
+                )
+            out[_id(key)] = count
+        return out
     return _v_count(value)
 
 
@@ -447,28 +461,35 @@ class Stage(Base):
         if kind == "task":
             if self.owner is None and not isinstance(self.needs, dict):
                 raise problem(
-                    "E101", "a task needs an owner (the team that works it)", "add owner: <team id>"
+                    "E101",
+                    "a task needs an owner (the team that works it)",
+                    "add owner: <team id>",
+                    ("owner",),
                 )
             if self.duration is None:
                 raise problem(
                     "E101",
                     "a task needs a duration",
                     "add duration: 30min (or exp(30min), tri(10min, 30min, 2h))",
+                    ("duration",),
                 )
         if kind == "wait" and self.duration is None:
-            raise problem("E101", "a wait stage needs a duration", "add duration: exp(4h)")
+            raise problem(
+                "E101", "a wait stage needs a duration", "add duration: exp(4h)", ("duration",)
+            )
         if kind in ("decision", "join", "end"):
+            a_kind = f"{'an' if kind == 'end' else 'a'} {kind}"
             for key in ("duration", "duration_by_segment"):
                 if getattr(self, key) is not None:
                     raise problem(
                         "E150",
-                        f"a {kind} stage takes no time: remove {key}",
+                        f"{a_kind} stage takes no time: remove {key}",
                         "use kind: task or wait for work or waiting",
                         (key,),
                     )
             if self.needs != 1:
                 raise problem(
-                    "E150", f"a {kind} stage needs nobody: remove needs", None, ("needs",)
+                    "E150", f"{a_kind} stage needs nobody: remove needs", None, ("needs",)
                 )
         if kind == "wait" and self.needs != 1:
             raise problem(
@@ -486,6 +507,7 @@ class Stage(Base):
                 "E152",
                 f"a {kind} stage needs a next",
                 "add next: <stage id>, or kind: end if the process ends here",
+                ("next",),
             )
         if kind != "end" and self.outcome is not None:
             raise problem("E153", "only end stages have an outcome", None, ("outcome",))
@@ -709,12 +731,15 @@ class Kpi(Base):
                 "E101",
                 "a KPI needs a metric (or source: external)",
                 f"metrics: {', '.join(METRIC_SUBJECTS)}",
+                ("metric",),
             )
         required, optional = METRIC_SUBJECTS[self.metric]
         for key in SUBJECT_KEYS:
             given = getattr(self, key) is not None
             if key in required and not given:
-                raise problem("E160", f"a {self.metric} KPI needs {key}", f"add {key}: <id>")
+                raise problem(
+                    "E160", f"a {self.metric} KPI needs {key}", f"add {key}: <id>", (key,)
+                )
             if given and key not in required and key not in optional:
                 allowed = ", ".join(sorted(required | optional)) or "no subject"
                 raise problem(

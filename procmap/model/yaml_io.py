@@ -59,8 +59,11 @@ _SCALARS: dict[str, Any] = {
     **dict.fromkeys(("", "~", "null", "Null", "NULL")),
     **dict.fromkeys(("true", "True", "TRUE"), True),
     **dict.fromkeys(("false", "False", "FALSE"), False),
-    **{sign + w: -math.inf if sign == "-" else math.inf
-       for sign in ("", "+", "-") for w in (".inf", ".Inf", ".INF")},
+    **{
+        sign + w: -math.inf if sign == "-" else math.inf
+        for sign in ("", "+", "-")
+        for w in (".inf", ".Inf", ".INF")
+    },
     **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
 }
 _INT = re.compile(r"[-+]?[0-9]+\Z")
@@ -74,10 +77,15 @@ _ANGLE = re.compile(r"(?:^[ \t]*(?:-[ \t]+)*|:[ \t]+|[\[{,][ \t]*)([<>])")
 _BLOCK_HEADER = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]?)?[ \t]*(?:#.*)?\Z")
 _SYNTAX_HINTS = (  # words in libyaml's problem -> what to do, in plain words
     ("tab", "indent with spaces: YAML does not allow tabs for indentation"),
-    ("mapping values are not allowed", "quote a value that contains ': ', or fix the "
-     "indentation of this line"),
-    ("expected ':'", "write `key: value` with an ASCII ':' and a space; a text continued on the "
-     "next line must be indented more than its key"),
+    (
+        "mapping values are not allowed",
+        "quote a value that contains ': ', or fix the indentation of this line",
+    ),
+    (
+        "expected ':'",
+        "write `key: value` with an ASCII ':' and a space; a text continued on the "
+        "next line must be indented more than its key",
+    ),
     ("expected key", "this line does not line up with the keys above it: check its indentation"),
     ("'-' indicator", "this line does not line up with the '- ' items above it"),
     ("',' or ']'", "a [...] list is not closed, or an item with a comma or bracket needs quotes"),
@@ -106,15 +114,18 @@ class Locator:
 
     __slots__ = ("filename", "keys", "values")
 
-    def __init__(self, filename: str = "<string>", values: dict[Path, Mark] | None = None,
-                 keys: dict[Path, Mark] | None = None) -> None:
+    def __init__(
+        self,
+        filename: str = "<string>",
+        values: dict[Path, Mark] | None = None,
+        keys: dict[Path, Mark] | None = None,
+    ) -> None:
         self.filename = filename
         self.values: dict[Path, Mark] = {} if values is None else values
         self.keys: dict[Path, Mark] = {} if keys is None else keys
 
     @classmethod
-    def from_marks(cls, filename: str, values: dict[Path, Mark], keys: dict[Path, Mark]
-                   ) -> Locator:
+    def from_marks(cls, filename: str, values: dict[Path, Mark], keys: dict[Path, Mark]) -> Locator:
         """A locator over copies of the given marks (for tests and scenario merges)."""
         return cls(filename, dict(values), dict(keys))
 
@@ -162,14 +173,31 @@ class _Scalar:
 
     def __init__(self, value: Any, text: str, plain: bool, mark: Mark) -> None:
         self.value, self.text, self.plain, self.mark, self.size, self.height = (
-            value, text, plain, mark, 1, 0)
+            value,
+            text,
+            plain,
+            mark,
+            1,
+            0,
+        )
 
 
 class _Coll:
     """A list or mapping; while it is being read it is also its own stack frame."""
 
-    __slots__ = ("anchor", "entries", "flow", "height", "is_map", "items", "key", "mark",
-                 "merge", "size", "trap")
+    __slots__ = (
+        "anchor",
+        "entries",
+        "flow",
+        "height",
+        "is_map",
+        "items",
+        "key",
+        "mark",
+        "merge",
+        "size",
+        "trap",
+    )
 
     def __init__(self, is_map: bool, flow: bool, mark: Mark, anchor: str | None) -> None:
         self.is_map, self.flow, self.mark, self.anchor = is_map, flow, mark, anchor
@@ -224,8 +252,18 @@ class _Reader:
         self.open_anchors: set[str] = set()
 
     def add(self, code: str, message: str, hint: str | None, mark: Mark, path: Path = ()) -> None:
-        self.findings.append(Finding("warning" if code[0] == "W" else "error", code, message,
-                                     hint, self.filename, mark.line, mark.col, path))
+        self.findings.append(
+            Finding(
+                "warning" if code[0] == "W" else "error",
+                code,
+                message,
+                hint,
+                self.filename,
+                mark.line,
+                mark.col,
+                path,
+            )
+        )
 
     def decode(self, source: str | bytes) -> str | None:
         """Text of the file, or None after reporting why it is not UTF-8 YAML text."""
@@ -237,13 +275,18 @@ class _Reader:
             if data[:4] in (b"\xff\xfe\0\0", b"\0\0\xfe\xff"):
                 kind: str | None = "UTF-32"
             elif data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
-                    4 * nuls >= len(data) > 0 and data[::2].count(0) in (0, nuls)):
+                4 * nuls >= len(data) > 0 and data[::2].count(0) in (0, nuls)
+            ):
                 kind = "UTF-16"  # with a BOM, or every other byte of ASCII text is NUL
             else:
                 kind = None
             if kind:
-                return self.add("E001", f"the file is not UTF-8 text (it looks like {kind})",
-                                "save the file as UTF-8", Mark(1, 1))
+                return self.add(
+                    "E001",
+                    f"the file is not UTF-8 text (it looks like {kind})",
+                    "save the file as UTF-8",
+                    Mark(1, 1),
+                )
             try:
                 text = data.decode()
             except UnicodeDecodeError as exc:
@@ -251,9 +294,12 @@ class _Reader:
                     pos, start = exc.start, data.rfind(b"\n", 0, exc.start) + 1
                     col = len(data[start:pos].decode(errors="replace")) + 1
                     return self.add(
-                        "E001", f"the file is not UTF-8 text (byte 0x{data[pos]:02X} is not UTF-8;"
+                        "E001",
+                        f"the file is not UTF-8 text (byte 0x{data[pos]:02X} is not UTF-8;"
                         " the file may be GBK, Latin-1 or Windows-1252)",
-                        "save the file as UTF-8", Mark(data.count(b"\n", 0, pos) + 1, col))
+                        "save the file as UTF-8",
+                        Mark(data.count(b"\n", 0, pos) + 1, col),
+                    )
                 text = data.decode(errors="replace")  # binary: reported below
         text = text.removeprefix("\ufeff")
         bad = _BAD_CHAR.search(text)
@@ -262,11 +308,18 @@ class _Reader:
         pos = text.find("\0") if "\0" in text else bad.start()
         at = Mark(text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos))
         if text[pos] == "\0":
-            return self.add("E002", "the file is binary, not YAML text (it contains NUL bytes)",
-                            "procmap reads YAML text files saved as UTF-8: check the file", at)
-        return self.add("E002", f"the character U+{ord(text[pos]):04X} is not allowed in YAML "
-                        "text", "delete it (control characters often come from copying out of "
-                        "a PDF or a spreadsheet)", at)
+            return self.add(
+                "E002",
+                "the file is binary, not YAML text (it contains NUL bytes)",
+                "procmap reads YAML text files saved as UTF-8: check the file",
+                at,
+            )
+        return self.add(
+            "E002",
+            f"the character U+{ord(text[pos]):04X} is not allowed in YAML text",
+            "delete it (control characters often come from copying out of a PDF or a spreadsheet)",
+            at,
+        )
 
     def compose(self, text: str) -> Any:
         """The document's root node, or None after reporting why there is none."""
@@ -285,7 +338,11 @@ class _Reader:
 
     def _events(self, get: Any) -> Any:  # the hot loop: kept flat on purpose
         scalar, alias, map_start, seq_start = (
-            ev.ScalarEvent, ev.AliasEvent, ev.MappingStartEvent, ev.SequenceStartEvent)
+            ev.ScalarEvent,
+            ev.AliasEvent,
+            ev.MappingStartEvent,
+            ev.SequenceStartEvent,
+        )
         stack: list[_Coll] = []
         top: Any = None
         total = 0
@@ -301,8 +358,12 @@ class _Reader:
                     node = self._tagged(event, stack)
                 else:
                     plain = not event.style
-                    node = _Scalar(_resolve_plain(text) if plain else text, text, plain,
-                                   Mark(event.start_mark.line + 1, event.start_mark.column + 1))
+                    node = _Scalar(
+                        _resolve_plain(text) if plain else text,
+                        text,
+                        plain,
+                        Mark(event.start_mark.line + 1, event.start_mark.column + 1),
+                    )
                 total += 1
                 if event.anchor is not None:
                     self.anchors[event.anchor] = node
@@ -334,10 +395,15 @@ class _Reader:
             else:
                 continue
             if total > MAX_NODES:
-                self.add("E012", f"the document is too large: more than {MAX_NODES:,} values once"
-                         " aliases (*name) are expanded", "a procmap model needs far fewer; check "
-                         "for aliases that repeat each other (an 'alias bomb')", node.mark,
-                         self._path(stack))
+                self.add(
+                    "E012",
+                    f"the document is too large: more than {MAX_NODES:,} values once"
+                    " aliases (*name) are expanded",
+                    "a procmap model needs far fewer; check "
+                    "for aliases that repeat each other (an 'alias bomb')",
+                    node.mark,
+                    self._path(stack),
+                )
                 raise _Stop
             if top is None:  # the document is a single scalar
                 break
@@ -352,18 +418,29 @@ class _Reader:
                 top.key = node
             else:
                 key, top.key = top.key, None
-                if (key.__class__ is _Scalar and key.value.__class__ is str and "：" not in key.text
-                        and key.value not in top.items and key.text != "<<"
-                        and not (node.__class__ is _Scalar and node.plain
-                                 and (not node.text or "：" in node.text))):
+                if (
+                    key.__class__ is _Scalar
+                    and key.value.__class__ is str
+                    and "：" not in key.text
+                    and key.value not in top.items
+                    and key.text != "<<"
+                    and not (
+                        node.__class__ is _Scalar
+                        and node.plain
+                        and (not node.text or "：" in node.text)
+                    )
+                ):
                     top.items[key.value] = (key, node)  # the usual case, checked fast
                 else:
                     self._pair(top, key, node, stack)
         get()  # DocumentEndEvent
         if (event := get()).__class__ is ev.DocumentStartEvent:
-            self.add("E004", "the file holds more than one YAML document (a second '---')",
-                     "keep one model per file: remove the '---' line or split the file",
-                     _mark(event))
+            self.add(
+                "E004",
+                "the file holds more than one YAML document (a second '---')",
+                "keep one model per file: remove the '---' line or split the file",
+                _mark(event),
+            )
         return node
 
     def _path(self, stack: list[_Coll]) -> Path:
@@ -376,26 +453,37 @@ class _Reader:
         return tuple(out)
 
     def _too_deep(self, mark: Mark, stack: list[_Coll]) -> None:
-        self.add("E013", f"the document nests more than {MAX_DEPTH} levels deep", "a procmap "
-                 "model needs only a few levels: look for a runaway '[' or '{', or aliases "
-                 "nested in each other", mark, self._path(stack))
+        self.add(
+            "E013",
+            f"the document nests more than {MAX_DEPTH} levels deep",
+            "a procmap "
+            "model needs only a few levels: look for a runaway '[' or '{', or aliases "
+            "nested in each other",
+            mark,
+            self._path(stack),
+        )
         raise _Stop
 
     def _bad_tag(self, tag: str, mark: Mark, stack: list[_Coll], why: str = "") -> None:
-        shown = "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
-        self.add("E011", why or f"tags are not allowed: '{_show(shown)}'", "remove the tag; "
-                 "procmap reads plain text, numbers, lists and mappings only", mark,
-                 self._path(stack))
+        shown = "!!" + tag[len(_STD) :] if tag.startswith(_STD) else tag
+        self.add(
+            "E011",
+            why or f"tags are not allowed: '{_show(shown)}'",
+            "remove the tag; procmap reads plain text, numbers, lists and mappings only",
+            mark,
+            self._path(stack),
+        )
 
     def _tagged(self, event: Any, stack: list[_Coll]) -> _Scalar:
         tag, text, mark = event.tag, event.value, _mark(event)
-        kind = tag[len(_STD):] if tag.startswith(_STD) else None
+        kind = tag[len(_STD) :] if tag.startswith(_STD) else None
         value: Any = text
         if kind in ("int", "float", "bool", "null"):
             value = _resolve_plain(text) if text else None
             value = float(value) if kind == "float" and value.__class__ is int else value
             if value.__class__ is not {"int": int, "float": float, "bool": bool}.get(
-                    kind, type(None)):
+                kind, type(None)
+            ):
                 self._bad_tag(tag, mark, stack, f"'{_show(text)}' is not a valid !!{kind}")
         elif tag != "!" and kind != "str":
             self._bad_tag(tag, mark, stack)
@@ -405,10 +493,18 @@ class _Reader:
         name, mark = event.anchor, _mark(event)
         target = self.anchors.get(name)
         if target is None or name in self.open_anchors:
-            why = ("refers to the list or mapping that contains it" if name in self.open_anchors
-                   else f"has no anchor &{name} above it")
-            self.add("E016", f"the alias *{name} {why}", f"define &{name} on an earlier value, "
-                     "or quote a text that starts with '*'", mark, self._path(stack))
+            why = (
+                "refers to the list or mapping that contains it"
+                if name in self.open_anchors
+                else f"has no anchor &{name} above it"
+            )
+            self.add(
+                "E016",
+                f"the alias *{name} {why}",
+                f"define &{name} on an earlier value, or quote a text that starts with '*'",
+                mark,
+                self._path(stack),
+            )
             return _Scalar(None, "", False, mark)
         if len(stack) + target.height > MAX_DEPTH:
             self._too_deep(mark, stack)
@@ -419,25 +515,40 @@ class _Reader:
         if "：" in text and _FW_KEY.match(text):
             self._fw_colon(node.mark, text, self._path(stack))
         elif seq.flow and "，" in text:
-            self.add("W020", f"'{_show(text)}' contains a full-width comma '，' (U+FF0C): in "
-                     "[...] only ',' separates items, so this is one item",
-                     f"write [{_show(text.replace('，', ', '))}] for separate items, or quote "
-                     "the text to keep it as one", node.mark, self._path(stack))
+            self.add(
+                "W020",
+                f"'{_show(text)}' contains a full-width comma '，' (U+FF0C): in "
+                "[...] only ',' separates items, so this is one item",
+                f"write [{_show(text.replace('，', ', '))}] for separate items, or quote "
+                "the text to keep it as one",
+                node.mark,
+                self._path(stack),
+            )
 
     def _fw_colon(self, mark: Mark, text: str, path: Path = (), shift: bool = True) -> None:
         key, _, rest = (part.strip() for part in text.partition("："))
         if shift:  # point at the colon itself (the key before it is short, on the same line)
             mark = Mark(mark.line, mark.col + text.index("："))
-        self.add("E014", f"full-width colon '：' (U+FF1A) after '{_show(key)}': use ':'",
-                 f"write `{_show(key)}: {_show(rest)}` with an ASCII ':' and a space "
-                 "(switch the input method to half-width)", mark, path)
+        self.add(
+            "E014",
+            f"full-width colon '：' (U+FF1A) after '{_show(key)}': use ':'",
+            f"write `{_show(key)}: {_show(rest)}` with an ASCII ':' and a space "
+            "(switch the input method to half-width)",
+            mark,
+            path,
+        )
 
     def _pair(self, coll: _Coll, key: Any, value: Any, stack: list[_Coll]) -> None:
         """Add one key/value to a mapping, checking what the fast path in _events skipped."""
         path, key = self._path(stack), _deref(key)
         if key.__class__ is not _Scalar:
-            return self.add("E007", "keys must be text: a list or mapping is used as a key",
-                            "check for a stray '?', '[' or '{' before the ':'", key.mark, path)
+            return self.add(
+                "E007",
+                "keys must be text: a list or mapping is used as a key",
+                "check for a stray '?', '[' or '{' before the ':'",
+                key.mark,
+                path,
+            )
         if key.plain and value.__class__ is _Scalar and value.plain and not value.text:
             if coll.flow and _SPLIT_PIECE.match(key.text):  # {handoff: tri(5min, 10min, ...)}
                 if coll.trap is None:
@@ -456,17 +567,30 @@ class _Reader:
             name = key.value
         else:
             what = {bool: "a boolean", type(None): "empty (null)"}.get(type(key.value), "a number")
-            return self.add("E007", f"keys must be text; '{_show(key.text)}' is read as {what}; "
-                            "quote it", f'quote it: "{_show(key.text)}": …', key.mark, path)
+            return self.add(
+                "E007",
+                f"keys must be text; '{_show(key.text)}' is read as {what}; quote it",
+                f'quote it: "{_show(key.text)}": …',
+                key.mark,
+                path,
+            )
         shown = "<<" if name is _MERGE else name
         if name in coll.items:
             return self.add(
-                "E008", f"duplicate key '{_show(shown)}' (first at line "
-                f"{coll.items[name][0].mark.line})", "keep one of them: YAML would silently use "
+                "E008",
+                f"duplicate key '{_show(shown)}' (first at line {coll.items[name][0].mark.line})",
+                "keep one of them: YAML would silently use "
                 "only one value" + (" (merge several with <<: [*a, *b])" if shown == "<<" else ""),
-                key.mark, (*path, shown))
-        if (value.__class__ is _Scalar and value.plain and "：" in value.text
-                and value.mark.line > key.mark.line and _FW_KEY.match(value.text)):
+                key.mark,
+                (*path, shown),
+            )
+        if (
+            value.__class__ is _Scalar
+            and value.plain
+            and "：" in value.text
+            and value.mark.line > key.mark.line
+            and _FW_KEY.match(value.text)
+        ):
             self._fw_colon(value.mark, value.text, (*path, shown))
         coll.items[name] = (key, value)
         return None
@@ -475,9 +599,13 @@ class _Reader:
         node = _deref(value)
         for item in node.items if node.__class__ is _Coll and not node.is_map else [node]:
             if _deref(item).__class__ is not _Coll or not _deref(item).is_map:
-                return self.add("E015", "'<<' (merge key) needs a mapping or a list of mappings",
-                                "write <<: *base, or <<: [*base, *other], where &base marks a "
-                                "mapping", value.mark, path)
+                return self.add(
+                    "E015",
+                    "'<<' (merge key) needs a mapping or a list of mappings",
+                    "write <<: *base, or <<: [*base, *other], where &base marks a mapping",
+                    value.mark,
+                    path,
+                )
         return None
 
     def _comma_trap(self, trap: list[Any], stack: list[_Coll]) -> None:
@@ -490,8 +618,13 @@ class _Reader:
         else:
             message += "a value was cut at a comma inside {…}"
             example = 'handoff: "tri(5min, 10min, 30min)"'
-        self.add("E009", message, f"quote a value that has commas inside {{…}}: {example}",
-                 mark, self._path(stack))
+        self.add(
+            "E009",
+            message,
+            f"quote a value that has commas inside {{…}}: {example}",
+            mark,
+            self._path(stack),
+        )
 
     def _syntax(self, exc: yaml.MarkedYAMLError) -> None:
         """Report a scanner/parser error, as a trap (E010, E014) when one explains it."""
@@ -504,8 +637,9 @@ class _Reader:
         for n in sorted({*near, last - 1, last - 2} - {-1, -2}, reverse=True):
             if hit := _FW_LINE.match(lines[n]):  # replaces an E014 the last events gave
                 self.findings = [f for f in self.findings if (f.code, f.line) != ("E014", n + 1)]
-                return self._fw_colon(Mark(n + 1, hit.start(2) + 1),
-                                      lines[n][hit.start(1):].strip(), shift=False)
+                return self._fw_colon(
+                    Mark(n + 1, hit.start(2) + 1), lines[n][hit.start(1) :].strip(), shift=False
+                )
         at = pm or cm
         mark = Mark(at.line + 1, at.column + 1) if at else Mark(1, 1)
         problem = exc.problem or str(exc)
@@ -513,14 +647,18 @@ class _Reader:
         if exc.context:
             where = f" at line {cm.line + 1}" if cm and cm.line + 1 != mark.line else ""
             message += f" ({exc.context}{where})"
-        char = (lines[mark.line - 1] if mark.line <= len(lines) else "")[mark.col - 1:mark.col]
+        char = (lines[mark.line - 1] if mark.line <= len(lines) else "")[mark.col - 1 : mark.col]
         hint = next((h for k, h in _SYNTAX_HINTS if k in problem), None)
         if char == "\t":
             hint = _SYNTAX_HINTS[0][1]
         elif hint is None and char and char in "@`%!&*|":
             hint = f"'{char}' cannot start an unquoted value: put the value in quotes"
-        return self.add("E006", message, hint or "check this line and the one above it; "
-                        "putting the value in quotes often helps", mark)
+        return self.add(
+            "E006",
+            message,
+            hint or "check this line and the one above it; putting the value in quotes often helps",
+            mark,
+        )
 
     def _angle_trap(self, lines: list[str], n: int) -> bool:
         line = lines[n]
@@ -534,13 +672,15 @@ class _Reader:
         key = re.search(r"([^\s{,\[]+):\s*\Z", line[:pos])
         example = (f"{key.group(1)}: " if key else "") + f'"{value}"'
         why = "the start of a folded text block" if char == ">" else "a special character"
-        self.add("E010", f"'{_show(value)}' starts with '{char}', which YAML reads as {why}",
-                 f"quote it, or write {{{'at_least' if char == '>' else 'at_most'}: …}}: "
-                 f"{example}", Mark(n + 1, pos + 1))
+        self.add(
+            "E010",
+            f"'{_show(value)}' starts with '{char}', which YAML reads as {why}",
+            f"quote it, or write {{{'at_least' if char == '>' else 'at_most'}: …}}: {example}",
+            Mark(n + 1, pos + 1),
+        )
         return True
 
-    def build(self, node: Any, path: Path, values: dict[Path, Mark], keys: dict[Path, Mark]
-              ) -> Any:
+    def build(self, node: Any, path: Path, values: dict[Path, Mark], keys: dict[Path, Mark]) -> Any:
         """Plain data for a node, recording marks; aliases are copied, marked at the alias."""
         node = _deref(node)
         if node.__class__ is _Scalar:
@@ -549,15 +689,17 @@ class _Reader:
             out: list[Any] = []
             for i, item in enumerate(node.items):
                 values[p := (*path, i)] = item.mark
-                out.append(item.value if item.__class__ is _Scalar
-                           else self.build(item, p, values, keys))
+                out.append(
+                    item.value if item.__class__ is _Scalar else self.build(item, p, values, keys)
+                )
             return out
         data: dict[str, Any] = {}
         for name, (key, value) in _entries(node).items():
             values[p := (*path, name)] = value.mark
             keys[p] = key.mark
-            data[name] = (value.value if value.__class__ is _Scalar
-                          else self.build(value, p, values, keys))
+            data[name] = (
+                value.value if value.__class__ is _Scalar else self.build(value, p, values, keys)
+            )
         return data
 
 
@@ -609,9 +751,13 @@ def load_yaml(source: str | bytes, filename: str = "<string>") -> LoadedYaml:
                 reader._fw_colon(root.mark, root.text)
             elif root.__class__ is not _Coll or not root.is_map:
                 kind = "a list" if root.__class__ is _Coll else f"the value '{_show(root.text)}'"
-                reader.add("E005", f"the top level must be a mapping of keys, but the file holds "
-                           f"{kind}", "start the file with `procmap: 1` and write `key: value` "
-                           "lines at the left margin", root.mark)
+                reader.add(
+                    "E005",
+                    f"the top level must be a mapping of keys, but the file holds {kind}",
+                    "start the file with `procmap: 1` and write `key: value` "
+                    "lines at the left margin",
+                    root.mark,
+                )
         if root is None or any(f.is_error for f in reader.findings):
             raise ModelError(reader.findings)
         values: dict[Path, Mark] = {(): root.mark}
@@ -620,8 +766,11 @@ def load_yaml(source: str | bytes, filename: str = "<string>") -> LoadedYaml:
     except ModelError:
         raise
     except Exception as exc:  # never a traceback: the library failed in a way not foreseen
-        reader.add("E019", f"the YAML could not be read ({type(exc).__name__}: "
-                   f"{_show(str(exc), 120)})", "please report this file to the procmap "
-                   "maintainers", Mark(1, 1))
+        reader.add(
+            "E019",
+            f"the YAML could not be read ({type(exc).__name__}: {_show(str(exc), 120)})",
+            "please report this file to the procmap maintainers",
+            Mark(1, 1),
+        )
         raise ModelError(reader.findings) from exc
     return LoadedYaml(data, Locator(filename, values, keys), tuple(reader.findings))

@@ -42,6 +42,7 @@ __all__ = [
 BOTTLENECK_WAIT_SHARE = 0.10
 BOTTLENECK_UTILIZATION = 0.85
 MAX_BOTTLENECKS = 5
+_STAT_METRICS = frozenset({"cycle_time", "wait", "service", "sojourn", "queue_length"})
 
 
 def _mean(fig: Mapping[str, Any] | None) -> float | None:
@@ -49,13 +50,16 @@ def _mean(fig: Mapping[str, Any] | None) -> float | None:
 
 
 def _meets(value: float | None, op: str, target: float | None) -> bool | None:
+    """``value`` against a target; the 1e-9 (relative) slack absorbs rounding in the means, so
+    an attainment of exactly 95 % meets a 95 % goal however the average was summed."""
     if value is None or target is None:
         return None
+    slack = 1e-9 * max(1.0, abs(target))
     if op == "at_most":
-        return value <= target
+        return value <= target + slack
     if op == "at_least":
-        return value >= target
-    return abs(value - target) <= 1e-9 * max(1.0, abs(target))
+        return value >= target - slack
+    return abs(value - target) <= slack
 
 
 def _met_goal(attainment: Mapping[str, Any], goal: float | None) -> bool | None:
@@ -133,7 +137,7 @@ def _kpis(model: Model, figs: Tree) -> Tree:
         op = kpi.target.op if kpi.target is not None else ""
         out[kpi.id] = {
             "metric": kpi.metric,
-            "stat": kpi.stat,
+            "stat": kpi.stat or ("mean" if kpi.metric in _STAT_METRICS else None),
             "value": f["mean"],
             "ci95": f["ci95"],
             "n": f["n"],

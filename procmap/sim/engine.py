@@ -132,6 +132,10 @@ class Engine:
 
         # teams
         self.teams: list[TeamState] = [TeamState(tp, self) for tp in plan.teams]
+        # per stage: its lane's team when that team comes and goes with shifts (else None)
+        self.slow_lane: list[TeamState | None] = [
+            self.teams[t] if t >= 0 and not self.teams[t].fast else None for t in plan.team_of
+        ]
 
         # statistics
         self.visit_buf: list[list[list[tuple[float, float, float]]]] = [
@@ -326,11 +330,7 @@ class Engine:
             suspended = 0.0
         self.visit_buf[s][case.seg].append((wait, service, suspended))
         if wait > 0.0:
-            team = self.plan.team_of[s]
-            if team >= 0 and not self.teams[team].plan.always_on:
-                self.on_duty_wait[s] += self.teams[team].duty_time(tok.seized) - tok.duty0
-            else:
-                self.on_duty_wait[s] += wait
+            self.on_duty_wait[s] += tok.duty0  # the on-duty part of the wait, set at seize
         if case.attributing:
             self._attribute(
                 case, f"stage:{self.plan.stage_ids[s]}:", tok.entered, tok.seized, now, service
@@ -547,6 +547,9 @@ class Engine:
         s = tok.stage
         case = tok.case
         tok.seized = now
+        lane = self.slow_lane[s]
+        # from here on duty0 holds the on-duty part of the queue wait (SPEC §5.10)
+        tok.duty0 = (lane.duty_time(now) if lane is not None else now) - tok.duty0
         tok.service = d = self.dur_streams[s][case.seg].next()
         events = self.plan.sla_at_start[s]
         if events:

@@ -171,6 +171,7 @@ def plain(value: Any) -> Any:
 
 
 def merged(hists: Iterable[Histogram]) -> Histogram:
+    """A new histogram holding all of ``hists`` (the records are left untouched)."""
     out = Histogram()
     for h in hists:
         out.merge(h)
@@ -212,6 +213,12 @@ class Layout:
 
 
 def layout(model: Model, records: Sequence[ReplicationRecord]) -> Layout:
+    """The ids a RESULT lists, fixed once for all replications so their trees line up.
+
+    Task and wait stages always appear (a stage nobody reached reports 0 visits); other stages
+    when the engine recorded them.  Notify labels come from the model and the records;
+    attribution keys (``stage:<id>:wait`` …) only from the records.
+    """
     doc = model.document
     seen_stages = {s for r in records for s in r.stages}
     stages = tuple(

@@ -362,8 +362,7 @@ class SimulationResult:
             parts.append(bottlenecks.select("rank", "stage", "team", "reason")._repr_html_())
         else:
             parts.append(
-                "<p>No bottlenecks: no stage holds 10 % of cycle time waiting and no "
-                "team is 85 % busy.</p>"
+                "<p>No bottlenecks: no stage waits 10 % of cycle time and no team is 85 % busy.</p>"
             )
         if len(self.slas):
             parts.append(self.slas._repr_html_())

@@ -14,6 +14,7 @@ import csv
 import html
 import io
 import math
+import numbers
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -192,8 +193,8 @@ class Table:
         KeyError
             No row has that key value (the message lists the keys).
         """
-        if isinstance(item, int) and not isinstance(item, bool):
-            return dict(self._rows[item])
+        if isinstance(item, numbers.Integral) and not isinstance(item, bool):
+            return dict(self._rows[int(item)])
         if self.key is None:
             raise KeyError(f"{item!r}: this table has no key column; index rows by position")
         for row in self._rows:
@@ -369,8 +370,10 @@ class Table:
             for c in self._columns:
                 v = row.get(c)
                 tip = f' title="n = {v.get("n")}"' if is_figure(v) else ""
-                align = "right" if numeric[c] else "left"
-                cells.append(f'<td style="text-align:{align}"{tip}>{esc(self.cell(row, c))}</td>')
+                style = f"text-align:{'right' if numeric[c] else 'left'}"
+                if isinstance(v, bool):
+                    style += ";color:" + ("#1a7f37" if v else "#cf222e")
+                cells.append(f'<td style="{style}"{tip}>{esc(self.cell(row, c))}</td>')
             parts.append(f"<tr>{''.join(cells)}</tr>")
         parts.append("</tbody></table>")
         return "".join(parts)
