@@ -63,28 +63,27 @@ def collect(engine: Engine) -> ReplicationRecord:
         rec.completed[seg] = engine.completed[g]
         rec.open_at_end[seg] = open_cases[g]
         rec.completions_in_window[seg] = engine.window_completions[g]
-        rec.cycle_time[seg] = _hist(engine.cycle_buf[g])
+        rec.cycle_time[seg] = engine.cycle[g].flush()
     rec.eligible_cycle_total = engine.eligible_cycle_total
     for s, sid in enumerate(plan.stage_ids):
         if plan.outcome[s] is not None or plan.kind[s] == 4:
             rec.end_counts[sid] = engine.end_counts[s]
         st = StageRecord(on_duty_wait=engine.on_duty_wait[s], open_at_end=open_stage[s])
         for g, seg in enumerate(segs):
-            buf = engine.visit_buf[s][g]
-            st.visits[seg] = len(buf)
-            arr = np.asarray(buf, dtype=np.float64).reshape(-1, 3)
-            st.wait[seg] = _from(arr[:, 0])
-            st.service[seg] = _from(arr[:, 1])
-            st.suspended[seg] = _from(arr[:, 2])
-            st.sojourn[seg] = _from(arr.sum(axis=1))
+            tally = engine.visits[s][g].flush()
+            st.visits[seg] = tally.visits
+            st.wait[seg] = tally.wait
+            st.service[seg] = tally.service
+            st.suspended[seg] = tally.suspended
+            st.sojourn[seg] = tally.sojourn
         rec.stages[sid] = st
         for b, key in enumerate(plan.edge_keys[s]):
             edge = EdgeRecord(traversals=engine.edge_traversals[s][b])
             if plan.handoffs[s][b] is not None:
-                edge.handoff = _hist(engine.handoff_buf[s][b])
+                edge.handoff = engine.handoffs[s][b].flush()
             rec.edges[key] = edge
-    for j, buf in engine.join_buf.items():
-        rec.joins[plan.stage_ids[j]] = _hist(buf)
+    for j, tally in engine.joins.items():
+        rec.joins[plan.stage_ids[j]] = tally.flush()
     window = max(end - warm, 0.0)
     for team in engine.teams:
         team.close(end)

@@ -43,6 +43,7 @@ from procmap.sim.engine_support import (
     profile_add,
 )
 from procmap.sim.record import ReplicationRecord
+from procmap.sim.stats import FLUSH_AT, Tally, VisitTally
 from procmap.sim.streams import Stream
 
 __all__ = ["Engine", "run_replication"]
@@ -138,20 +139,19 @@ class Engine:
         ]
 
         # statistics
-        self.visit_buf: list[list[list[tuple[float, float, float]]]] = [
-            [[] for _ in range(n_seg)] for _ in range(n_st)
+        # observations go to short lists, folded into histograms in batches (bounded memory)
+        self.visits: list[list[VisitTally]] = [
+            [VisitTally() for _ in range(n_seg)] for _ in range(n_st)
         ]
         self.on_duty_wait = [0.0] * n_st
-        self.cycle_buf: list[list[float]] = [[] for _ in range(n_seg)]
+        self.cycle: list[Tally] = [Tally() for _ in range(n_seg)]
         self.arrived = [0] * n_seg
         self.completed = [0] * n_seg
         self.window_completions = [0] * n_seg
         self.end_counts = [0] * n_st
         self.edge_traversals = [[0] * len(plan.targets[s]) for s in range(n_st)]
-        self.handoff_buf: list[list[list[float]]] = [
-            [[] for _ in plan.targets[s]] for s in range(n_st)
-        ]
-        self.join_buf: dict[int, list[float]] = {j: [] for j in plan.join_width}
+        self.handoffs: list[list[Tally]] = [[Tally() for _ in plan.targets[s]] for s in range(n_st)]
+        self.joins: dict[int, Tally] = {j: Tally() for j in plan.join_width}
         self.eligible_cycle_total = 0.0
         n_sla = len(plan.slas)
         self.sla_counts = [
@@ -328,7 +328,11 @@ class Engine:
         suspended = now - tok.seized - service
         if suspended < 1e-7:
             suspended = 0.0
-        self.visit_buf[s][case.seg].append((wait, service, suspended))
+        tally = self.visits[s][case.seg]
+        buf = tally.buf
+        buf.append((wait, service, suspended))
+        if len(buf) >= FLUSH_AT:
+            tally.flush()
         if wait > 0.0:
             self.on_duty_wait[s] += tok.duty0  # the on-duty part of the wait, set at seize
         if case.attributing:
@@ -380,7 +384,7 @@ class Engine:
         s, branch, target = tok.hand
         now = self.env.now
         if tok.case.counted:
-            self.handoff_buf[s][branch].append(now - tok.entered)
+            self.handoffs[s][branch].add(now - tok.entered)
             if tok.case.attributing:
                 self._attribute_span(
                     tok.case, f"edge:{self.plan.edge_keys[s][branch]}:handoff", tok.entered, now
@@ -433,10 +437,10 @@ class Engine:
         out.seized = now
         out.service = 0.0
         if case.counted:
-            self.join_buf[s].append(now - inst.first)
+            self.joins[s].add(now - inst.first)
             if case.attributing:
                 self._attribute_span(case, f"join:{self.plan.stage_ids[s]}:sync", inst.first, now)
-            self.visit_buf[s][case.seg].append((0.0, 0.0, 0.0))
+            self.visits[s][case.seg].buf.append((0.0, 0.0, 0.0))
         self._sla_events(case, self.plan.sla_at_end[s])
         if self.plan.has_pause:
             self._pause_recount(case)
@@ -461,7 +465,7 @@ class Engine:
             self.completed[seg] += 1
             self.end_counts[s] += 1
             cycle = now - case.arrival
-            self.cycle_buf[seg].append(cycle)
+            self.cycle[seg].add(cycle)
             self.eligible_cycle_total += cycle
         if self.has_slas:
             for j, clock in enumerate(case.clocks):

@@ -123,3 +123,29 @@ class Tally:
         buf.append(value)
         if len(buf) >= FLUSH_AT:
             self.flush()
+
+
+class VisitTally:
+    """Visits of one stage and segment: (wait, service, suspended) tuples, folded in batches
+    into four histograms (sojourn = their sum)."""
+
+    __slots__ = ("buf", "service", "sojourn", "suspended", "visits", "wait")
+
+    def __init__(self) -> None:
+        self.buf: list[tuple[float, float, float]] = []
+        self.visits = 0
+        self.wait = Histogram()
+        self.service = Histogram()
+        self.suspended = Histogram()
+        self.sojourn = Histogram()
+
+    def flush(self) -> VisitTally:
+        if self.buf:
+            arr = np.asarray(self.buf, dtype=np.float64).reshape(-1, 3)
+            self.visits += arr.shape[0]
+            self.wait.add_array(arr[:, 0])
+            self.service.add_array(arr[:, 1])
+            self.suspended.add_array(arr[:, 2])
+            self.sojourn.add_array(arr.sum(axis=1))
+            self.buf.clear()
+        return self
