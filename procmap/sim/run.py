@@ -106,10 +106,11 @@ def _run_batch(
     return [run_replication(plan, r, config.seed) for r in reps]
 
 
-def _batches(n: int, jobs: int) -> list[tuple[int, ...]]:
+def _batches(n: int, jobs: int, first: int = 0) -> list[tuple[int, ...]]:
     """Replication indices in batches: a few per worker, so progress moves and load balances."""
     size = max(1, n // (jobs * 4)) if jobs > 1 else n
-    return [tuple(range(i, min(i + size, n))) for i in range(0, n, size)]
+    end = first + n
+    return [tuple(range(i, min(i + size, end))) for i in range(first, end, size)]
 
 
 def run_records(
@@ -120,8 +121,13 @@ def run_records(
     executor: Executor | None = None,
     progress: Progress | None = None,
     trace: str | os.PathLike[str] | None = None,
+    first: int = 0,
 ) -> list[ReplicationRecord]:
-    """Run every replication of ``config`` and return their records in replication order."""
+    """Run every replication of ``config`` and return their records in replication order.
+
+    ``first`` shifts the replication numbers (``first`` … ``first + replications − 1``): a caller
+    adding replications to an earlier run gets exactly the records a longer run would have.
+    """
     n = config.replications
     if trace is not None:
         return _run_traced(model, config, Path(trace), progress)
@@ -129,25 +135,30 @@ def run_records(
         workers = jobs or os.cpu_count() or 1
         if workers > 1 and n > 1:
             with ProcessPoolExecutor(max_workers=min(workers, n)) as pool:
-                return _run_on(pool, model, config, workers, progress)
+                return _run_on(pool, model, config, workers, progress, first)
     if executor is not None:
-        return _run_on(executor, model, config, jobs or 2, progress)
+        return _run_on(executor, model, config, jobs or 2, progress, first)
     plan = _plan(model, config)
     records = []
-    for r in range(n):
+    for i, r in enumerate(range(first, first + n)):
         records.append(run_replication(plan, r, config.seed))
         if progress is not None:
-            progress(r + 1, n)
+            progress(i + 1, n)
     return records
 
 
 def _run_on(
-    pool: Executor, model: Model, config: RunConfig, workers: int, progress: Progress | None
+    pool: Executor,
+    model: Model,
+    config: RunConfig,
+    workers: int,
+    progress: Progress | None,
+    first: int = 0,
 ) -> list[ReplicationRecord]:
     src = model.source
     futures = [
         pool.submit(_run_batch, src.text, src.filename, model.scenario, config, batch)
-        for batch in _batches(config.replications, workers)
+        for batch in _batches(config.replications, workers, first)
     ]
     records: list[ReplicationRecord] = []
     for fut in as_completed(futures):
