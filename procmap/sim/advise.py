@@ -218,17 +218,16 @@ def _lower_bound(model: Model, variables: Sequence[Var]) -> tuple[int, ...]:
         offered = analysis.teams[tid].offered_load
         share = [model.calendars[variables[i].calendar].weekly_open_seconds() / WEEK_S for i in idx]
 
-        def on_duty(
-            plan: list[int] = plan, idx: list[int] = idx, share: list[float] = share
-        ) -> float:
-            return sum(plan[i] * s for i, s in zip(idx, share, strict=True)) * team.availability
-
-        while on_duty() > 0 and offered / on_duty() >= 0.999 or on_duty() == 0:
-            # add where an hour of duty is cheapest
-            best = min(
-                range(len(idx)), key=lambda k: variables[idx[k]].cost_each / max(share[k], 1e-12)
-            )
-            plan[idx[best]] += 1
+        availability = team.availability
+        # the cheapest hour of duty first
+        cheapest = min(
+            range(len(idx)), key=lambda k: variables[idx[k]].cost_each / max(share[k], 1e-12)
+        )
+        while True:
+            on_duty = sum(plan[i] * s for i, s in zip(idx, share, strict=True)) * availability
+            if on_duty > 0 and offered / on_duty < 0.999:
+                break
+            plan[idx[cheapest]] += 1
     return tuple(plan)
 
 

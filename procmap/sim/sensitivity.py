@@ -120,7 +120,7 @@ def _set(data: dict[str, Any], vary: Vary, x: float, unit: str | None) -> None:
         shifts = data["teams"][path[1]]["shifts"]
         for shift in shifts:
             if shift["calendar"] == path[3]:
-                shift["staff"] = int(round(x))
+                shift["staff"] = round(x)
                 return
         raise SweepError(f"team {path[1]!r} has no shift on calendar {path[3]!r}")
     node: Any = data
@@ -139,7 +139,7 @@ def _set(data: dict[str, Any], vary: Vary, x: float, unit: str | None) -> None:
         dist = parse_distribution(current, unit)
         node[last] = _scaled(dist, x / dist.mean).to_data() if dist.mean > 0 else f"{x}s"
     elif vary.kind == "count":
-        node[last] = int(round(x))
+        node[last] = round(x)
     else:
         node[last] = x
 
