@@ -54,10 +54,13 @@ def split_structure(graph: nx.DiGraph) -> SplitStructure:
     out = SplitStructure()
     splits = [n for n, d in graph.nodes(data=True) if d.get("split")]
     busy: set[str] = set()
+    broken: set[str] = set()  # splits already found (and reported) not to close
 
     def close(split: str) -> str | None:
         if split in out.join_of:
             return out.join_of[split]
+        if split in broken:
+            return None
         if split in busy:
             return None  # a cycle through splits: reported by its caller
         busy.add(split)
@@ -121,6 +124,7 @@ def split_structure(graph: nx.DiGraph) -> SplitStructure:
                         "let every branch of the split reach the same kind: join stage",
                     )
                 )
+            broken.add(split)
             return None
         join = next(iter(closers))
         out.join_of[split] = join

@@ -322,12 +322,17 @@ class _Search:
     def cost(self, plan: Sequence[int]) -> float:
         return sum(n * v.cost_each for n, v in zip(plan, self.variables, strict=True))
 
-    def evaluate(self, plan: tuple[int, ...]) -> Verdict:
-        if plan in self.cache:
-            return self.cache[plan][2]
-        model = _model_for(self.model, self.variables, plan)
-        records: list[ReplicationRecord] = []
-        n = self.config.replications
+    def evaluate(self, plan: tuple[int, ...], min_replications: int = 0) -> Verdict:
+        """Simulate a plan, adding replications until every goal is decided (or the cap).
+
+        ``min_replications``: at least this many (a neighbour is judged on as many replications
+        as the plan it is compared with)."""
+        cached = self.cache.get(plan)
+        if cached is not None and len(cached[1]) >= min_replications:
+            return cached[2]
+        model = cached[0] if cached else _model_for(self.model, self.variables, plan)
+        records: list[ReplicationRecord] = list(cached[1]) if cached else []
+        n = max(self.config.replications, min_replications)
         while True:
             more = n - len(records)
             cfg = RunConfig(
@@ -348,7 +353,7 @@ class _Search:
             undecided = any(self._undecided(g, verdict) for g in self.goals)
             if not undecided or len(records) >= self.cap:
                 break
-            n = min(self.cap, 2 * len(records))
+            n = max(min(self.cap, 2 * len(records)), min_replications)
         self.evaluations += 1
         if self.progress is not None:
             self.progress(self.evaluations, 0)
@@ -425,9 +430,11 @@ class _Search:
                 )
             scored.sort(key=lambda x: (x[0], x[1], x[2]))
             _, _, _, current, verdict = scored[0]
+        neighbours: list[dict[str, Any]] = []
         if not stuck:
             current, verdict = self._descend(current, verdict, lower)
-        return self._answer(current, verdict, stuck)
+            neighbours = self.neighbours(current, lower)
+        return self._answer(current, verdict, stuck, neighbours)
 
     def _descend(
         self, current: tuple[int, ...], verdict: Verdict, lower: tuple[int, ...]
@@ -442,17 +449,47 @@ class _Search:
                 cand = tuple(n - (1 if j == i else 0) for j, n in enumerate(current))
                 if not self._within_capacity(cand):
                     continue
-                v = self.evaluate(cand)
+                v = self.evaluate(cand, verdict.replications)
                 if v.feasible:
                     current, verdict, improved = cand, v, True
                     break
         return current, verdict
 
+    def neighbours(self, plan: tuple[int, ...], lower: tuple[int, ...]) -> list[dict[str, Any]]:
+        """Every plan with one person fewer in one team or shift, and why it fails."""
+        out = []
+        replications = self.cache[plan][2].replications
+        for i, var in enumerate(self.variables):
+            if plan[i] <= 1:
+                continue
+            cand = tuple(n - (1 if j == i else 0) for j, n in enumerate(plan))
+            entry: dict[str, Any] = {
+                "team": var.team,
+                "calendar": var.calendar if var.shift is not None else None,
+                "teams": _apply(self.model, self.variables, cand),
+            }
+            if not self._within_capacity(cand):
+                entry.update(
+                    overloaded=True, replications=0, missed=["a team is loaded to 100 % or more"]
+                )
+            else:
+                v = self.evaluate(cand, replications)
+                entry.update(
+                    overloaded=False,
+                    replications=v.replications,
+                    missed=[g.label for g in self.goals if not v.status[g.path][2]],
+                )
+            out.append(entry)
+        del lower
+        return out
+
     def _within_capacity(self, plan: tuple[int, ...]) -> bool:
         model = _model_for(self.model, self.variables, plan)
         return not any(f.code == "W301" for f in model.findings)
 
-    def _answer(self, plan: tuple[int, ...], verdict: Verdict, stuck: bool) -> Advice:
+    def _answer(
+        self, plan: tuple[int, ...], verdict: Verdict, stuck: bool, neighbours: list[dict[str, Any]]
+    ) -> Advice:
         model, records, _ = self.cache[plan]
         result = result_of(
             model,
@@ -487,6 +524,7 @@ class _Search:
                     }
                     for g in self.goals
                 ],
+                "neighbours": neighbours,
                 "evaluations": self.evaluations,
             }
         )
@@ -510,11 +548,15 @@ class _Search:
             if parts[0] == "slas":
                 sla = doc.slas[parts[1]]
                 least = _least_time(doc, self.model.graph, sla)
-                targets = [sla.target.seconds] + [
-                    sla.segment_target(s)[0] for s in (sla.by_segment or {})
-                ]
-                if least is not None and least > min(targets) + 1e-6:
-                    reason = f"out of reach: the target {format_duration(min(targets))} is below the least possible working time between its events ({format_duration(least)})"
+                touch = _least_time(doc, self.model.graph, sla, of="mean")
+                target = min(
+                    [sla.target.seconds]
+                    + [sla.segment_target(s)[0] for s in (sla.by_segment or {})]
+                )
+                if least is not None and least > target + 1e-6:
+                    reason = f"out of reach: the target {format_duration(target)} is below the least possible working time between its events ({format_duration(least)})"
+                elif touch is not None and touch > target + 1e-6 and g.target >= 0.5:
+                    reason = f"out of reach: the target {format_duration(target)} is below the touch time between its events ({format_duration(touch)} on average): more staff shortens queues, not the work itself"
                 elif not self._depends_on(sla, costed):
                     reason = "out of reach: it depends only on customer waits and teams the advisor may not change (no cost_per_hour)"
             shown = (
