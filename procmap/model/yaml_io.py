@@ -627,7 +627,7 @@ class _Reader:
         )
 
     def _syntax(self, exc: yaml.MarkedYAMLError) -> None:
-        """Report a scanner/parser error, as a trap (E010, E014) when one explains it."""
+        """Report a scanner/parser error, as a trap (E010, E014, E017) when one explains it."""
         pm, cm = exc.problem_mark, exc.context_mark
         lines = _NEWLINE.split(self.text)
         near = sorted({m.line for m in (cm, pm) if m is not None and m.line < len(lines)})
@@ -639,6 +639,16 @@ class _Reader:
                 self.findings = [f for f in self.findings if (f.code, f.line) != ("E014", n + 1)]
                 return self._fw_colon(
                     Mark(n + 1, hit.start(2) + 1), lines[n][hit.start(1) :].strip(), shift=False
+                )
+        for n in sorted({*near, last - 1} - {-1}, reverse=True):
+            # a full-width comma typed between the items of {…} or […] (Chinese input methods)
+            col = lines[n].find("，")
+            if col >= 0 and re.search(r"[{\[]", lines[n][:col]):
+                return self.add(
+                    "E017",
+                    "full-width comma '，' (U+FF0C) between the items of {…} or […]",
+                    "use the ASCII comma ',' followed by a space (switch the input method to half-width)",
+                    Mark(n + 1, col + 1),
                 )
         at = pm or cm
         mark = Mark(at.line + 1, at.column + 1) if at else Mark(1, 1)
