@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 import pytest
@@ -356,3 +357,68 @@ def test_on_duty_wait_counts_only_the_teams_open_hours():
     assert st.wait["default"].total == pytest.approx(63.5 * H, abs=1e-6)
     assert st.on_duty_wait == pytest.approx(0.5 * H, abs=1e-6)
     assert st.suspended["default"].total == 0.0  # the first case finished exactly at 18:00
+
+
+PROFILE = """
+procmap: 1
+process: {id: profile}
+calendars: {office: {weekly: {mon-fri: "09:00-18:00"}, workdays: [2026-01-10]}}
+teams: {ops: {staff: 5}}
+arrivals: {rate: 4/h, calendar: office, profile: {mon: 2, fri: 0.5, "09-12": 3}}
+stages:
+  work: {owner: ops, duration: 1min, next: done}
+  done: {kind: end}
+simulation: {horizon: 140d, start: 2026-01-12T00:00}
+"""
+
+
+def test_arrivals_follow_calendar_and_profile_in_operational_time():
+    model = procmap.loads(textwrap.dedent(PROFILE))
+    rec = run_replication(compile_model(model), 0, 4)
+    expected = procmap.analyze(model).case_rate_per_h * 140 * 24  # no make-up day in this window
+    assert rec.arrived["default"] == pytest.approx(expected, rel=0.03)
+
+
+def test_a_make_up_workday_opens_with_mondays_hours_and_profile():
+    # the Saturday 2026-01-10 opens 09:00–18:00 with Monday's factor 2 (and ×3 from 09 to 12)
+    text = textwrap.dedent(PROFILE).replace(
+        "horizon: 140d, start: 2026-01-12T00:00", "horizon: 400d, start: 2026-01-10T00:00"
+    )
+    text = text.replace(
+        "workdays: [2026-01-10]", "workdays: [2026-01-10, 2026-01-17, 2026-01-24, 2026-01-31]"
+    )
+    model = procmap.loads(text)
+    plain = procmap.loads(
+        text.replace("workdays: [2026-01-10, 2026-01-17, 2026-01-24, 2026-01-31]", "workdays: []")
+    )
+    with_days = run_replication(compile_model(model), 0, 4).arrived["default"]
+    without = run_replication(compile_model(plain), 0, 4).arrived["default"]
+    # four extra days, each (3 h × 3 + 6 h) × 2 × 4/h = 120 expected arrivals
+    assert with_days - without == pytest.approx(480, abs=4 * math.sqrt(480) + 40)
+
+
+JOINT_OVERNIGHT = """
+procmap: 1
+process: {id: overnight}
+calendars: {office: {weekly: {mon-fri: "09:00-17:00"}}}
+teams:
+  a: {staff: 1, calendar: office}
+  b: {staff: 1}
+arrivals: {interarrival: 7h, calendar: office}   # Monday 16:00
+stages:
+  joint: {needs: {a: 1, b: 1}, duration: 2h, next: done}
+  done: {kind: end}
+simulation: {cases: 1}
+"""
+
+
+def test_a_task_needing_two_teams_pauses_when_one_goes_off_duty():
+    rec = run(JOINT_OVERNIGHT)
+    st = rec.stages["joint"]
+    assert st.service["default"].total == pytest.approx(2 * H)
+    assert st.suspended["default"].total == pytest.approx(16 * H)  # Mon 17:00 → Tue 09:00
+    assert rec.cycle_time["default"].total == pytest.approx(18 * H)
+    assert rec.teams["a"].busy == pytest.approx(2 * H)
+    assert rec.teams["b"].busy == pytest.approx(
+        2 * H
+    )  # held overnight, but busy only while working

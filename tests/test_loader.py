@@ -170,3 +170,11 @@ scenarios:
     assert edge["handoff"] is None
     assert edge["data"] == ("Order",)
     assert edge["channel"] == "email"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_examples_keep_every_team_between_50_and_90_percent(path):
+    teams = procmap.analyze(procmap.load(path)).teams
+    for tid, fig in teams.items():
+        if fig.utilization is not None:  # unlimited external parties have none
+            assert 0.5 <= fig.utilization <= 0.9, (tid, fig.utilization)
