@@ -7,11 +7,13 @@ capacity refusal; 2 usage, file or missing external program; 3 ``--check`` found
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -328,98 +330,262 @@ def simulate(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar and no summary.")] = False,
 ) -> None:
-    """Simulate the process: bottlenecks, SLA attainment, cycle time and teams, with 95 % intervals."""
-    from procmap.errors import SimulationError
-    from procmap.sim.simulate import CapacityError
+    """Simulate the process: bottlenecks, SLA attainment, cycle time and teams, with 95 % intervals.
+
+    Several --scenario (or --compare) simulate each with the same seeds and show the paired
+    differences against the baseline."""
+    from procmap.sim.compare import compare as run_compare
     from procmap.sim.simulate import simulate as run_simulation
 
     if horizon is not None and cases is not None:
         raise typer.BadParameter("give --horizon or --cases, not both")
     names = list(scenario or [])
-    if compare or len(names) > 1:
-        raise _fail(
-            "comparing scenarios (--compare, several --scenario) arrives with the what-if release",
-            EXIT_USAGE,
-        )
-    if report is not None:
-        raise _fail("--report arrives with the reporting release; use --json for now", EXIT_USAGE)
+    comparing = compare or len(names) > 1
     model = _load(file)
-    horizon_s = _duration(horizon, "--horizon")
-    warmup_s = _duration(warmup, "--warmup")
-    err = _err()
-    show_progress = not quiet and err.is_terminal
-    try:
-        if show_progress:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-            with Progress(
-                "simulating",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=err,
-                transient=True,
-            ) as bar:
-                task = bar.add_task("replications", total=None)
-
-                def progress(done: int, total: int) -> None:
-                    bar.update(task, completed=done, total=total)
-
-                result = run_simulation(
-                    model,
-                    scenario=names[0] if names else None,
-                    replications=replications,
-                    seed=seed,
-                    jobs=jobs,
-                    horizon=horizon_s,
-                    cases=cases,
-                    warmup=warmup_s,
-                    progress=progress,
-                    trace=trace,
-                    force=force,
-                )
+    common = {
+        "replications": replications,
+        "seed": seed,
+        "jobs": jobs,
+        "horizon": _duration(horizon, "--horizon"),
+        "cases": cases,
+        "warmup": _duration(warmup, "--warmup"),
+        "force": force,
+    }
+    with _progress_bar(quiet, "simulating") as progress, _library_errors():
+        if comparing:
+            wanted = [n for n in names if n != "baseline"] if names else None
+            outcome: Any = run_compare(model, wanted, progress=progress, **common)
         else:
-            result = run_simulation(
+            outcome = run_simulation(
                 model,
                 scenario=names[0] if names else None,
-                replications=replications,
-                seed=seed,
-                jobs=jobs,
-                horizon=horizon_s,
-                cases=cases,
-                warmup=warmup_s,
+                progress=progress,
                 trace=trace,
-                force=force,
+                **common,
             )
-    except CapacityError as exc:
-        print_findings(exc.findings)
-        raise typer.Exit(EXIT_MODEL) from None
-    except ModelError as exc:
+    _write_json(outcome, json_out)
+    if report is not None:
+        _write_report(outcome, report)
+    results = list(outcome.results.values()) if comparing else [outcome]
+    if not quiet:
+        console = _err() if json_out == "-" else _out()
+        if comparing:
+            console.print(outcome.summary())
+        else:
+            from procmap.sim.summary import summary_renderables
+
+            for part in summary_renderables(outcome):
+                console.print(part)
+    if check:
+        missed = []
+        for res in results:
+            prefix = f"[{res.scenario}] " if comparing else ""
+            missed += [prefix + m for m in _goals_missed(res.data)]
+        for line in missed:
+            _err().print(f"[red]missed:[/red] {_esc(line)}")
+        if missed:
+            raise typer.Exit(EXIT_CHECK)
+
+
+@contextlib.contextmanager
+def _progress_bar(quiet: bool, label: str) -> Iterator[Any]:
+    """A progress callback drawing a bar on a terminal (stderr), or None."""
+    err = _err()
+    if quiet or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        label, BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        yield progress
+
+
+@contextlib.contextmanager
+def _library_errors() -> Iterator[None]:
+    """Library errors as findings or one line, with the exit codes of SPEC §8."""
+    from procmap.errors import SimulationError
+
+    try:
+        yield
+    except ModelError as exc:  # CapacityError too: a capacity refusal is exit 1
         print_findings(exc.findings)
         raise typer.Exit(EXIT_MODEL) from None
     except SimulationError as exc:
         raise _fail(str(exc), EXIT_MODEL) from None
+    except ProcmapError as exc:
+        raise _fail(str(exc), EXIT_MODEL) from None
     except OSError as exc:
         raise _fail(f"cannot write: {exc}", EXIT_USAGE) from None
+
+
+def _write_json(outcome: Any, json_out: str | None) -> None:
     if json_out == "-":
-        sys.stdout.write(result.to_json())
+        sys.stdout.write(outcome.to_json())
     elif json_out is not None:
         try:
-            result.to_json(json_out)
+            outcome.to_json(json_out)
         except OSError as exc:
             raise _fail(f"{json_out}: cannot write ({exc.strerror or exc})") from None
-    if not quiet:
-        from procmap.sim.summary import summary_renderables
 
-        console = err if json_out == "-" else _out()
-        for part in summary_renderables(result):
-            console.print(part)
-    if check:
-        missed = _goals_missed(result.data)
-        for line in missed:
-            err.print(f"[red]missed:[/red] {_esc(line)}")
-        if missed:
-            raise typer.Exit(EXIT_CHECK)
+
+def _write_report(outcome: Any, path: Path) -> None:
+    try:
+        from procmap.report import write_report
+    except ImportError:
+        raise _fail("HTML reports are not available in this installation") from None
+    try:
+        write_report(outcome, path)
+    except ImportError as exc:  # matplotlib missing: the install hint
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{path}: cannot write ({exc.strerror or exc})") from None
+    _err().print(f"wrote {path}")
+
+
+@app.command()
+def advise(
+    file: Annotated[Path, typer.Argument(help="Process file (YAML).", show_default=False)],
+    budget: Annotated[
+        float | None,
+        typer.Option("--budget", min=0, help="Highest cost per hour of the staffed teams."),
+    ] = None,
+    max_staff: Annotated[
+        int | None, typer.Option("--max-staff", min=1, help="Most people in any one team or shift.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Write the advice JSON to PATH (- for stdout).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Advise even when a team is overloaded today (W301).")
+    ] = False,
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", help="Start from this scenario.")
+    ] = None,
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", min=1, help="Replications per plan to start with."),
+    ] = None,
+    max_replications: Annotated[
+        int, typer.Option("--max-replications", min=1, help="Cap while a goal is undecided.")
+    ] = 40,
+    horizon: Annotated[
+        str | None, typer.Option("--horizon", help="Length of a replication, e.g. 30d.")
+    ] = None,
+    warmup: Annotated[str | None, typer.Option("--warmup", help="Warm-up, e.g. 3d.")] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", min=1, help="Worker processes (default: the number of cores)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress and no summary.")] = False,
+) -> None:
+    """The cheapest staffing (by cost_per_hour) that meets every SLA goal and KPI target.
+
+    Exits 3 when no plan within --budget and --max-staff meets them (and says why)."""
+    from procmap.sim.advise import advise as run_advise
+    from procmap.sim.simulate import capacity_findings
+
+    model = _load(file)
+    if not force:
+        refused = capacity_findings(model.with_scenario(scenario))
+        if refused:
+            print_findings(refused)
+            raise typer.Exit(EXIT_MODEL)
+    with _progress_bar(quiet, "advising") as progress, _library_errors():
+        advice = run_advise(
+            model,
+            scenario=scenario,
+            budget=budget,
+            max_staff=max_staff,
+            seed=seed,
+            replications=replications,
+            max_replications=max_replications,
+            horizon=_duration(horizon, "--horizon"),
+            warmup=_duration(warmup, "--warmup"),
+            jobs=jobs,
+            progress=progress,
+        )
+    _write_json(advice, json_out)
+    if not quiet:
+        console = _err() if json_out == "-" else _out()
+        console.print(advice.summary())
+    if not advice.feasible:
+        raise typer.Exit(EXIT_CHECK)
+
+
+@app.command()
+def sensitivity(
+    file: Annotated[Path, typer.Argument(help="Process file (YAML).", show_default=False)],
+    vary: Annotated[
+        list[str],
+        typer.Option(
+            "--vary", help="KEY=FROM..TO:STEPS, e.g. arrivals.rate=4/h..10/h:7 (repeat for a grid)."
+        ),
+    ],
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Write the sweep JSON to PATH (- for stdout).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Sweep even when a team is overloaded today (W301).")
+    ] = False,
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", help="Start from this scenario.")
+    ] = None,
+    replications: Annotated[
+        int | None, typer.Option("--replications", min=1, help="Replications per point.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+    horizon: Annotated[
+        str | None, typer.Option("--horizon", help="Length of a replication, e.g. 30d.")
+    ] = None,
+    warmup: Annotated[str | None, typer.Option("--warmup", help="Warm-up, e.g. 3d.")] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", min=1, help="Worker processes (default: the number of cores)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress and no table.")] = False,
+) -> None:
+    """Sweep arrival rates, durations or staff and show where each SLA falls under its goal."""
+    from procmap.sim.sensitivity import SweepError, parse_vary
+    from procmap.sim.sensitivity import sensitivity as run_sweep
+    from procmap.sim.simulate import capacity_findings
+
+    for spec in vary:  # a malformed --vary is a usage error (exit 2)
+        try:
+            parse_vary(spec)
+        except SweepError as exc:
+            raise _fail(str(exc), EXIT_USAGE) from None
+    model = _load(file)
+    if not force:
+        refused = capacity_findings(model.with_scenario(scenario))
+        if refused:
+            print_findings(refused)
+            raise typer.Exit(EXIT_MODEL)
+    with _progress_bar(quiet, "sweeping") as progress, _library_errors():
+        sweep = run_sweep(
+            model,
+            vary,
+            scenario=scenario,
+            replications=replications,
+            seed=seed,
+            horizon=_duration(horizon, "--horizon"),
+            warmup=_duration(warmup, "--warmup"),
+            jobs=jobs,
+            progress=progress,
+        )
+    _write_json(sweep, json_out)
+    if not quiet:
+        console = _err() if json_out == "-" else _out()
+        for line in sweep.thresholds:
+            console.print(f"• {_esc(line)}")
+        console.print(sweep.table())
 
 
 def main() -> None:

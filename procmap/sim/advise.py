@@ -97,6 +97,56 @@ class Advice:
             write_text_atomic(path, text)
         return text
 
+    def summary(self) -> Any:
+        """Terminal renderables: the plan against the baseline, the goals, the scenario YAML."""
+        from rich.console import Group
+        from rich.syntax import Syntax
+        from rich.table import Table as RichTable
+        from rich.text import Text
+
+        d = self.data
+        head = Text(
+            (
+                f"A plan that meets every goal: {d['cost_per_h']:.2f}/h (today {d['baseline_cost_per_h']:.2f}/h)"
+            )
+            if self.feasible
+            else "No staffing within the limits meets every goal:",
+            style="bold green" if self.feasible else "bold red",
+        )
+        from procmap.sim.table import format_value
+
+        plan = RichTable(title="Staffing", title_justify="left")
+        for col in ("team", "shift", "today", "advised", "cost/h each"):
+            plan.add_column(col, justify="left" if col in ("team", "shift") else "right")
+        for c in d.get("changes", []):
+            mark = "" if c["today"] == c["plan"] else (" ▲" if c["plan"] > c["today"] else " ▼")
+            plan.add_row(
+                c["team"],
+                c["calendar"] or "",
+                str(c["today"]),
+                f"{c['plan']}{mark}",
+                f"{c['cost_per_h_each']:.2f}",
+            )
+        goals = RichTable(title="Goals with the advised staffing", title_justify="left")
+        for col in ("goal", "estimate", "± 95 %", ""):
+            goals.add_column(col, justify="left" if col == "goal" else "right")
+        for g in d["goals"]:
+            value, ci, kind = g["value"], g["ci95"], g.get("kind", "number")
+            goals.add_row(
+                g["goal"],
+                "—" if value is None else format_value(value, kind),
+                "" if ci is None else format_value(ci, kind),
+                "✓" if g["met"] else "✗",
+            )
+        parts: list[Any] = [head, plan, goals]
+        if d["unmet"]:
+            parts += [Text("• " + u) for u in d["unmet"]]
+        parts += [
+            Text("Paste under scenarios: in the YAML file:"),
+            Syntax(self.scenario_yaml(), "yaml"),
+        ]
+        return Group(*parts)
+
     def _repr_html_(self) -> str:
         from html import escape
 
@@ -514,8 +564,10 @@ class _Search:
                 "scenario": {"description": "Staffing suggested by procmap advise", "teams": teams},
                 "result": result.data,
                 "unmet": unmet,
+                "changes": self._changes(plan),
                 "goals": [
                     {
+                        "kind": _kind(self.model, g.path),
                         "goal": g.label,
                         "path": g.path,
                         "value": verdict.status[g.path][0],
@@ -528,6 +580,20 @@ class _Search:
                 "evaluations": self.evaluations,
             }
         )
+
+    def _changes(self, plan: tuple[int, ...]) -> list[dict[str, Any]]:
+        """Per team or shift: people today and in the plan."""
+        today = _baseline_plan(self.model, self.variables)
+        return [
+            {
+                "team": v.team,
+                "calendar": v.calendar if v.shift is not None else None,
+                "today": a,
+                "plan": b,
+                "cost_per_h_each": v.cost_each,
+            }
+            for v, a, b in zip(self.variables, today, plan, strict=True)
+        ]
 
     def _why(self, verdict: Verdict, stuck: bool) -> list[str]:
         from procmap.model.validate import _least_time
@@ -579,3 +645,14 @@ class _Search:
                 if b in down:
                     between |= (nx.ancestors(graph, b) | {b}) & down
         return any(t in costed for s in between for t in doc.stages[s].needs_by_team)
+
+
+def _kind(model: Model, path: str) -> str:
+    """How a goal's value reads: a share, a duration, a number (for display)."""
+    from procmap.sim.result import kpi_kind
+
+    parts = path.split(".")
+    if parts[0] == "slas":
+        return "share"
+    kpi = next((k for k in model.document.kpis if k.id == parts[1]), None)
+    return kpi_kind(kpi.metric if kpi else None)

@@ -70,6 +70,59 @@ class Comparison:
             write_text_atomic(path, text)
         return text
 
+    def summary(self) -> Any:
+        """A terminal table: key figures of the baseline and each scenario, with the paired
+        difference (▲/▼ when its 95 % interval excludes 0)."""
+        from rich.table import Table as RichTable
+
+        from procmap.sim.table import format_value
+
+        names = self.scenarios
+        table = RichTable(
+            title=f"{self.data.get('model')}: scenarios against the baseline (same seeds, paired by replication)",
+            title_justify="left",
+        )
+        table.add_column("figure")
+        for name in names:
+            table.add_column(name, justify="right")
+        base = self.data["scenarios"]["baseline"]
+        for path, label, kind in self._rows(base):
+            cells = []
+            for name in names:
+                value = _lookup(self.data["scenarios"][name], path)
+                text = format_value(value, kind) if value is not None else "—"
+                if path.startswith("slas.") and value is not None:
+                    met = self.data["scenarios"][name]["slas"][path.split(".")[1]].get("met_goal")
+                    text += {True: " ✓", False: " ✗"}.get(met, "")
+                if name != "baseline":
+                    entry = self.data["comparison"].get(name, {}).get(path)
+                    if entry is not None and entry["diff"]["mean"] is not None:
+                        d = entry["diff"]
+                        arrow = ("▲" if d["mean"] > 0 else "▼") if entry["significant"] else " "
+                        text += f" {arrow}"
+                cells.append(text)
+            table.add_row(label, *cells)
+        return table
+
+    def _rows(self, base: dict[str, Any]) -> list[tuple[str, str, str]]:
+        rows = []
+        for lid, sla in base["slas"].items():
+            goal = sla.get("goal")
+            rows.append(
+                (
+                    f"slas.{lid}.attainment",
+                    f"SLA {lid} attainment" + (f" (goal {goal:.0%})" if goal is not None else ""),
+                    "share",
+                )
+            )
+        for stat in ("mean", "p90"):
+            rows.append((f"cases.cycle_time_s.{stat}", f"cycle time {stat}", "duration"))
+        for tid, team in base["teams"].items():
+            if team["utilization"]["mean"] is not None:
+                rows.append((f"teams.{tid}.utilization", f"{tid} utilisation", "share"))
+        rows.append(("cases.cost_per_case", "cost per case", "number"))
+        return rows
+
     def _repr_html_(self) -> str:
         return self.table()._repr_html_()
 
@@ -147,3 +200,15 @@ def compare(
     runs = run_scenarios(model, names, config, jobs=jobs, executor=executor, progress=progress)
     data = comparison_document(runs, config=config.to_dict(model))
     return Comparison(data, {name: m for name, (m, _) in runs.items()})
+
+
+def _lookup(result: dict[str, Any], path: str) -> Any:
+    """The mean of a figure at a dotted path of a RESULT (None when absent)."""
+    node: Any = result
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    if isinstance(node, dict) and "mean" in node:
+        return node["mean"]
+    return node
