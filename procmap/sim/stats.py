@@ -70,6 +70,27 @@ class Histogram:
     total_sq: float = 0.0
     maximum: float = 0.0
 
+    def __getstate__(self) -> dict[str, object]:
+        # Records travel between processes: send only the bins that hold something.
+        nz = np.flatnonzero(self.counts)
+        return {
+            "bins": nz.astype(np.int32),
+            "counts": self.counts[nz],
+            "n": self.n,
+            "total": self.total,
+            "total_sq": self.total_sq,
+            "maximum": self.maximum,
+        }
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        counts = np.zeros(N_BINS, dtype=np.int64)
+        counts[state["bins"]] = state["counts"]  # type: ignore[index]
+        self.counts = counts
+        self.n = state["n"]  # type: ignore[assignment]
+        self.total = state["total"]  # type: ignore[assignment]
+        self.total_sq = state["total_sq"]  # type: ignore[assignment]
+        self.maximum = state["maximum"]  # type: ignore[assignment]
+
     def add_array(self, values: np.ndarray) -> None:
         if values.size == 0:
             return
