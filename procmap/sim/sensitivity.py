@@ -152,15 +152,18 @@ class Sweep:
 
     def table(self) -> Table:
         rows = []
+        formats: dict[str, str] = {"cycle p90": "duration"}
         for point in self.data["points"]:
             row: dict[str, Any] = dict(point["values"])
             for lid, fig in point["slas"].items():
                 row[f"{lid} attainment"] = fig
+                formats[f"{lid} attainment"] = "share"
             row["cycle p90"] = point["cycle_time_p90_s"]
             for tid, fig in point["teams"].items():
                 row[f"{tid} utilisation"] = fig
+                formats[f"{tid} utilisation"] = "share"
             rows.append(row)
-        return Table(rows, title="Sensitivity")
+        return Table(rows, title="Sensitivity", formats=formats)
 
     @property
     def thresholds(self) -> list[str]:
