@@ -129,6 +129,7 @@ def _result_defs() -> dict[str, Any]:
     sla = _obj(
         {
             "target_s": _NUM,
+            "calendar": {"type": ["string", "null"]},
             "goal": share_or_null,
             "attainment": _FIG,
             **counts,

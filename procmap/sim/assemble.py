@@ -91,6 +91,7 @@ def _slas(model: Model, figs: Tree, lay: Layout) -> Tree:
         f = figs[sid]
         entry: Tree = {
             "target_s": sla.target.seconds,
+            "calendar": sla.calendar,
             "goal": sla.goal,
             "attainment": f["attainment"],
         }

@@ -83,15 +83,25 @@ def _bottlenecks(data: Mapping[str, Any]) -> Any:
     return table
 
 
+def _target(seconds: float, calendar: str | None) -> str:
+    """An SLA target; on a business calendar in open hours (75h), not clock days (3d 3h)."""
+    if calendar and seconds >= 86400:
+        return f"{seconds / 3600:g}h {calendar}"
+    if calendar:
+        return f"{format_duration(seconds)} {calendar}"
+    return format_duration(seconds)
+
+
 def _slas(data: Mapping[str, Any]) -> Any | None:
     slas = data.get("slas") or {}
     if not slas:
         return None
     table = _table("SLAs", "SLA", "target", "attainment", "goal", "", "breached", "open")
     for sid, s in slas.items():
+        calendar = s.get("calendar")
         table.add_row(
             _t(sid, "bold"),
-            _t(format_duration(s["target_s"])),
+            _t(_target(s["target_s"], calendar)),
             _t(_share(s["attainment"])),
             _t(_share(s["goal"])),
             _check(s["met_goal"]),
@@ -104,7 +114,7 @@ def _slas(data: Mapping[str, Any]) -> Any | None:
             goal = _share(g["goal"]) if g["goal"] is not None else "—"
             table.add_row(
                 _t(f"  {seg}", "dim"),
-                _t(format_duration(g["target_s"])),
+                _t(_target(g["target_s"], calendar)),
                 _t(_share(g["attainment"])),
                 _t(
                     goal if g.get("own_goal") else f"({goal})", None if g.get("own_goal") else "dim"
