@@ -24,7 +24,10 @@ from procmap.errors import (
 from procmap.model.analytic import Analysis
 from procmap.model.loader import load, loads
 from procmap.model.model import Model
+from procmap.sim.advise import Advice, AdviceError, advise
+from procmap.sim.compare import Comparison, compare
 from procmap.sim.result import SimulationResult
+from procmap.sim.sensitivity import Sweep, SweepError, sensitivity
 from procmap.sim.simulate import CapacityError, simulate
 from procmap.sim.table import Table
 
@@ -49,8 +52,11 @@ def analyze(model: Model, scenario: str | None = None) -> Analysis:
 
 
 __all__ = [
+    "Advice",
+    "AdviceError",
     "Analysis",
     "CapacityError",
+    "Comparison",
     "FileError",
     "Finding",
     "GraphvizNotFound",
@@ -60,10 +66,15 @@ __all__ = [
     "RenderError",
     "SimulationError",
     "SimulationResult",
+    "Sweep",
+    "SweepError",
     "Table",
     "__version__",
+    "advise",
     "analyze",
+    "compare",
     "load",
     "loads",
+    "sensitivity",
     "simulate",
 ]
