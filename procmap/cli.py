@@ -22,7 +22,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from procmap.errors import FileError, Finding, ModelError, ProcmapError
+from procmap.errors import FileError, Finding, ModelError, ProcmapError, RenderError
 
 app = typer.Typer(
     name="procmap",
@@ -442,7 +442,7 @@ def _write_report(outcome: Any, path: Path) -> None:
         raise _fail("HTML reports are not available in this installation") from None
     try:
         write_report(outcome, path)
-    except ImportError as exc:  # matplotlib missing: the install hint
+    except (ImportError, RenderError) as exc:  # matplotlib missing: the install hint
         raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"{path}: cannot write ({exc.strerror or exc})") from None
@@ -586,6 +586,118 @@ def sensitivity(
         for line in sweep.thresholds:
             console.print(f"• {_esc(line)}")
         console.print(sweep.table())
+
+
+class RenderView(StrEnum):
+    flow = "flow"
+    sipoc = "sipoc"
+
+
+class RenderDirection(StrEnum):
+    LR = "LR"
+    TB = "TB"
+
+
+@app.command()
+def render(
+    file: Annotated[Path, typer.Argument(help="Process file (YAML).", show_default=False)],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Output file (- for stdout, text formats only). "
+            "Default: <process.id>[-<view>].<format> in the current directory.",
+            show_default=False,
+        ),
+    ] = None,
+    view: Annotated[
+        RenderView, typer.Option("--view", help="flow (swimlane flowchart) or sipoc (SIPOC table).")
+    ] = RenderView.flow,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="svg, png, pdf, dot, mermaid, html, md or csv (default: from the output's "
+            "extension, else svg; md for the SIPOC view).",
+            show_default=False,
+        ),
+    ] = None,
+    direction: Annotated[
+        RenderDirection,
+        typer.Option("--direction", help="LR: flow left to right; TB: top to bottom."),
+    ] = RenderDirection.LR,
+    results: Annotated[
+        Path | None,
+        typer.Option(
+            "--results",
+            help="A result JSON (procmap simulate --json): draw the heatmap.",
+            show_default=False,
+        ),
+    ] = None,
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", help="Apply this scenario first.")
+    ] = None,
+) -> None:
+    """Draw the process: a swimlane flowchart (a heatmap with --results) or the SIPOC table."""
+    from procmap.errors import GraphvizNotFound, RenderError
+    from procmap.render import files
+    from procmap.sim.result import SimulationResult
+
+    model = _load(file)
+    try:
+        model = model.with_scenario(scenario)
+    except ModelError as exc:
+        print_findings(exc.findings)
+        raise typer.Exit(EXIT_MODEL) from None
+    to_stdout = output == "-"
+    try:
+        kind = files.format_of(None if to_stdout else output, fmt, view.value)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    if to_stdout and kind not in files.TEXT_FORMATS:
+        raise _fail(f"{kind} is not text: give -o FILE.{kind} instead of -o -")
+    outcome = None
+    if results is not None:
+        try:
+            raw = json.loads(results.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _fail(f"{results}: cannot read the result file ({exc})") from None
+        except json.JSONDecodeError as exc:
+            raise _fail(f"{results}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})") from None
+        if isinstance(raw, dict) and "scenarios" in raw and "comparison" in raw:
+            name = scenario or "baseline"
+            if name not in raw["scenarios"]:
+                raise _fail(
+                    f"{results} compares {', '.join(raw['scenarios'])}; choose one with --scenario"
+                )
+            raw = raw["scenarios"][name]
+        try:
+            outcome = SimulationResult(raw, model)
+        except (ValueError, TypeError) as exc:
+            raise _fail(f"{results}: {exc}") from None
+    if kind == "html" and files.find_dot() is None:
+        _err().print(
+            "[yellow]note:[/yellow] Graphviz not found: the page shows the map as Mermaid source "
+            f"({_esc(files.INSTALL_HINT)})"
+        )
+    try:
+        data = files.render_bytes(
+            model, kind, view=view.value, results=outcome, direction=direction.value
+        )
+    except GraphvizNotFound as exc:
+        raise _fail(str(exc)) from None
+    except (RenderError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    if to_stdout:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    target = Path(output) if output else Path(files.default_name(model, view.value, kind))
+    try:
+        files.write_bytes_atomic(target, data)
+    except OSError as exc:
+        raise _fail(f"{target}: cannot write ({exc.strerror or exc})") from None
+    _err().print(f"wrote {target}")
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)   # the report's headless-browser test
 [ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1 \
   || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then

@@ -192,6 +192,7 @@ def _result_defs() -> dict[str, Any]:
                             {
                                 "bin_s": {"type": "number", "exclusiveMinimum": 0},
                                 "queue_length": {"type": "array", "items": _NUM_OR_NULL},
+                                "queue_length_ci95": {"type": "array", "items": _NUM_OR_NULL},
                             }
                         )
                     )

@@ -18,6 +18,7 @@ from procmap.sim.figures import (
     Layout,
     Tree,
     compare_records,
+    figure,
     layout,
     merge_figures,
     merged,
@@ -190,10 +191,13 @@ def _series(records: Sequence[ReplicationRecord], lay: Layout) -> Tree:
         arrays = [np.asarray(r.teams[tid].series, dtype=float) for r in records if tid in r.teams]
         length = max((a.size for a in arrays), default=0)
         means: list[float | None] = []
+        halves: list[float | None] = []
         for i in range(length):
             xs = [float(a[i]) for a in arrays if a.size > i and math.isfinite(a[i])]
             means.append(math.fsum(xs) / len(xs) if xs else None)
-        out[tid] = {"bin_s": 3600, "queue_length": means}
+            halves.append(figure(xs)["ci95"] if xs else None)
+        # the per-hour 95 % half-width across replications draws the report's band
+        out[tid] = {"bin_s": 3600, "queue_length": means, "queue_length_ci95": halves}
     return out
 
 

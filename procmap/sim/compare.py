@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Executor
+from pathlib import Path
 from typing import Any
 
 from procmap.model.model import Model
@@ -61,6 +62,12 @@ class Comparison:
                     }
                 )
         return Table(rows, title="Scenarios against the baseline (paired by replication)")
+
+    def to_html(self, path: str | os.PathLike[str]) -> Path:
+        """Write the offline HTML report (needs ``pip install "procmap[report]"``)."""
+        from procmap.report import write_report
+
+        return write_report(self, path)
 
     def to_json(self, path: str | os.PathLike[str] | None = None, indent: int | None = 2) -> str:
         import json

@@ -122,6 +122,12 @@ class SimulationResult:
         """Aggregate replication records (see :func:`~procmap.sim.figures.aggregate`)."""
         return cls(aggregate(records, model, scenario=scenario, config=config), model)
 
+    def to_html(self, path: str | os.PathLike[str]) -> Path:
+        """Write the offline HTML report (needs ``pip install "procmap[report]"``)."""
+        from procmap.report import write_report
+
+        return write_report(self, path)
+
     def to_json(self, path: str | os.PathLike[str] | None = None, indent: int | None = 2) -> str:
         """The RESULT as JSON text (UTF-8, labels unescaped); written atomically to ``path``."""
         text = json.dumps(self.data, ensure_ascii=False, indent=indent, allow_nan=False) + "\n"
