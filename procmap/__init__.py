@@ -24,6 +24,7 @@ from procmap.errors import (
 from procmap.model.analytic import Analysis
 from procmap.model.loader import load, loads
 from procmap.model.model import Model
+from procmap.render import render, to_dot
 from procmap.sim.advise import Advice, AdviceError, advise
 from procmap.sim.compare import Comparison, compare
 from procmap.sim.result import SimulationResult
@@ -75,6 +76,8 @@ __all__ = [
     "compare",
     "load",
     "loads",
+    "render",
     "sensitivity",
     "simulate",
+    "to_dot",
 ]

@@ -199,6 +199,12 @@ class Model:
         """The document as plain data that loads back into an equal model."""
         return self.document.to_data()
 
+    def _repr_html_(self) -> str:
+        """Notebook display: the swimlane flowchart, inline (Mermaid source without Graphviz)."""
+        from procmap.render.html import model_html
+
+        return model_html(self)
+
     def __repr__(self) -> str:
         return (
             f"<procmap.Model {self.id!r} scenario={self.scenario!r} "
