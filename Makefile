@@ -11,7 +11,7 @@ demo: setup
 	.venv/bin/procmap simulate examples/service_desk.yaml
 
 test: setup
-	.venv/bin/python -m pytest -q
+	.venv/bin/python -m pytest -q --nbmake tests examples/notebooks
 
 lint: setup
 	.venv/bin/ruff check procmap tests benchmarks
