@@ -253,3 +253,11 @@ def test_sensitivity_finds_where_an_sla_collapses():
     exact = [1 - (x / 60) * math.exp(-(1 - x / 60) * 2) for x in (18, 24, 30, 36, 42, 48)]
     for got, want in zip(means, exact, strict=True):
         assert got == pytest.approx(want, abs=0.05)
+
+
+def test_a_comparison_shows_a_heatmap_per_scenario_in_notebooks(desk):
+    comparison = compare(desk, ["more_l2"], replications=2, horizon="3d", warmup="1d", jobs=1)
+    html = comparison._repr_html_()
+    assert html.count("<svg") >= 2  # baseline and more_l2
+    assert "<h4>baseline</h4>" in html
+    assert "<h4>more_l2</h4>" in html

@@ -131,7 +131,17 @@ class Comparison:
         return rows
 
     def _repr_html_(self) -> str:
-        return self.table()._repr_html_()
+        """The paired table, then each scenario's heatmap (when the render layer is loaded)."""
+        from html import escape
+
+        parts = [self.table(significant_only=True)._repr_html_()]
+        for name in self.scenarios:
+            result = self.result(name)
+            for section in SimulationResult.html_sections:
+                html = section(result)
+                if html:
+                    parts.append(f"<h4>{escape(name)}</h4>{html}")
+        return "".join(parts)
 
     def __rich__(self) -> Any:
         return self.table().__rich__()
