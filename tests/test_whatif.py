@@ -248,7 +248,9 @@ def test_sensitivity_finds_where_an_sla_collapses():
         lo, hi = (mid, hi) if mid * math.exp(-2 * (1 - mid)) < 0.3 else (lo, mid)
     (threshold,) = sweep.data["thresholds"]
     assert threshold["where"] == "above"
-    assert threshold["x"] == pytest.approx(lo * 60, abs=2.5)  # linear interpolation between grid points
+    assert threshold["x"] == pytest.approx(
+        lo * 60, abs=2.5
+    )  # linear interpolation between grid points
     assert "quick attainment drops under 70% above" in threshold["text"]
     exact = [1 - (x / 60) * math.exp(-(1 - x / 60) * 2) for x in (18, 24, 30, 36, 42, 48)]
     for got, want in zip(means, exact, strict=True):
@@ -261,3 +263,19 @@ def test_a_comparison_shows_a_heatmap_per_scenario_in_notebooks(desk):
     assert html.count("<svg") >= 2  # baseline and more_l2
     assert "<h4>baseline</h4>" in html
     assert "<h4>more_l2</h4>" in html
+
+
+def test_advisor_respects_max_staff_even_at_the_lower_bound(desk):
+    advice = advise(
+        desk, max_staff=2, jobs=1, replications=2, max_replications=2, horizon="4d", warmup="1d"
+    )
+    assert not advice.feasible
+    assert any("l1 needs at least" in u and "--max-staff 2" in u for u in advice.data["unmet"])
+
+
+def test_a_model_without_slas_has_an_empty_sla_table():
+    text = textwrap.dedent(MM1).split("slas:")[0] + "simulation: {horizon: 2d, replications: 2}\n"
+    result = simulate(procmap.loads(text), jobs=1)
+    assert len(result.slas) == 0
+    assert "sla" in result.slas.columns
+    assert result._repr_html_()

@@ -138,7 +138,7 @@ class Advice:
                 "" if ci is None else format_value(ci, kind),
                 "✓" if g["met"] else "✗",
             )
-        parts: list[Any] = [head, plan, goals]
+        parts: list[Any] = [head, plan, goals] if d["goals"] else [head, plan]
         if d["unmet"]:
             parts += [Text("• " + u) for u in d["unmet"]]
         parts += [
@@ -452,6 +452,8 @@ class _Search:
 
     def run(self) -> Advice:
         lower = _lower_bound(self.model, self.variables)
+        if not self.allowed(lower):
+            return self._beyond_limits(lower)
         current = lower
         verdict = self.evaluate(current)
         stuck = False
@@ -581,6 +583,39 @@ class _Search:
             }
         )
 
+    def _beyond_limits(self, lower: tuple[int, ...]) -> Advice:
+        """The staffing that keeps every team under 100 % already breaks --max-staff or --budget."""
+        reasons = []
+        for var, n in zip(self.variables, lower, strict=True):
+            if self.max_staff is not None and n > self.max_staff:
+                where = f"{var.team} ({var.calendar})" if var.shift is not None else var.team
+                reasons.append(
+                    f"{where} needs at least {n} people to stay below 100 % utilisation, more than --max-staff {self.max_staff}"
+                )
+        if self.budget is not None and self.cost(lower) > self.budget + 1e-9:
+            reasons.append(
+                f"the least staffing that keeps every team below 100 % costs {self.cost(lower):.2f}/h, more than --budget {self.budget:.2f}"
+            )
+        teams = _apply(self.model, self.variables, lower)
+        return Advice(
+            {
+                "feasible": False,
+                "plan": teams,
+                "cost_per_h": self.cost(lower),
+                "baseline_cost_per_h": self.cost(_baseline_plan(self.model, self.variables)),
+                "scenario": {
+                    "description": "Least staffing below 100 % utilisation (beyond the limits)",
+                    "teams": teams,
+                },
+                "result": None,
+                "unmet": reasons,
+                "changes": self._changes(lower),
+                "goals": [],
+                "neighbours": [],
+                "evaluations": self.evaluations,
+            }
+        )
+
     def _changes(self, plan: tuple[int, ...]) -> list[dict[str, Any]]:
         """Per team or shift: people today and in the plan."""
         today = _baseline_plan(self.model, self.variables)
@@ -625,9 +660,9 @@ class _Search:
                     reason = f"out of reach: the target {format_duration(target)} is below the touch time between its events ({format_duration(touch)} on average): more staff shortens queues, not the work itself"
                 elif not self._depends_on(sla, costed):
                     reason = "out of reach: it depends only on customer waits and teams the advisor may not change (no cost_per_hour)"
-            shown = (
-                "—" if mean is None else (f"{mean:.1%}" if parts[0] == "slas" else f"{mean:.4g}")
-            )
+            from procmap.sim.table import format_value
+
+            shown = "—" if mean is None else format_value(mean, _kind(self.model, g.path))
             out.append(f"{g.label}: {shown} — {reason}")
         return out
 

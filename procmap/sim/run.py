@@ -73,7 +73,11 @@ def resolve_config(
         h, c = sim.horizon_s, sim.cases
     w = warmup if warmup is not None else sim.warmup_s
     if h is not None and w >= h:
-        raise SimulationError(f"warm-up ({w:g} s) must be shorter than the horizon ({h:g} s)")
+        from procmap.model.units import format_duration
+
+        raise SimulationError(
+            f"the warm-up ({format_duration(w)}) must be shorter than the horizon ({format_duration(h)})"
+        )
     reps = replications if replications is not None else sim.replications
     if reps < 1:
         raise SimulationError("replications must be at least 1")

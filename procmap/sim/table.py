@@ -163,7 +163,9 @@ class Table:
             columns = list(dict.fromkeys(k for r in self._rows for k in r))
         self._columns = tuple(columns)
         if key is not None and key not in self._columns:
-            raise ValueError(f"key column {key!r} is not a column (columns: {list(columns)})")
+            if self._rows:
+                raise ValueError(f"key column {key!r} is not a column (columns: {list(columns)})")
+            self._columns = (key, *self._columns)  # an empty table (a model without SLAs, say)
         self.key = key
         self.title = title
         self._formats = dict(formats or {})
