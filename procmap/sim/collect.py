@@ -38,11 +38,9 @@ def collect(engine: Engine) -> ReplicationRecord:
             if tok.people:
                 if tok.running:
                     engine._busy_held(tok, tok.run_start, end)
-            else:
-                for t, n in plan.needs[tok.stage] if tok.stage >= 0 else ():
-                    team = engine.teams[t]
-                    if tok in team.running:
-                        team.add_busy(tok.run_start, end, n)
+            elif tok.running and tok.stage >= 0:  # the fast path: people counted, not held
+                for t, n in plan.needs[tok.stage]:
+                    engine.teams[t].add_busy(tok.run_start, end, n)
             if case.counted and tok.stage >= 0:
                 open_stage[tok.stage] += 1
         if case.counted:

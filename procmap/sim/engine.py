@@ -329,9 +329,10 @@ class Engine:
         if suspended < 1e-7:
             suspended = 0.0
         tally = self.visits[s][case.seg]
-        buf = tally.buf
-        buf.append((wait, service, suspended))
-        if len(buf) >= FLUSH_AT:
+        tally.waits.append(wait)
+        tally.services.append(service)
+        tally.suspensions.append(suspended)
+        if len(tally.waits) >= FLUSH_AT:
             tally.flush()
         if wait > 0.0:
             self.on_duty_wait[s] += tok.duty0  # the on-duty part of the wait, set at seize
@@ -440,7 +441,7 @@ class Engine:
             self.joins[s].add(now - inst.first)
             if case.attributing:
                 self._attribute_span(case, f"join:{self.plan.stage_ids[s]}:sync", inst.first, now)
-            self.visits[s][case.seg].buf.append((0.0, 0.0, 0.0))
+            self.visits[s][case.seg].add(0.0, 0.0, 0.0)
         self._sla_events(case, self.plan.sla_at_end[s])
         if self.plan.has_pause:
             self._pause_recount(case)
@@ -570,8 +571,7 @@ class Engine:
             self._run(tok)
             return
         tok.run_start = now
-        for t, n in self.plan.needs[s]:
-            self.teams[t].running[tok] = n
+        tok.running = True  # the collector adds the busy time of tasks still running at the end
         Delay(self.env, d, tok, self._on_fast_done)
 
     def _on_fast_done(self, ev: simpy.Event) -> None:
@@ -581,12 +581,12 @@ class Engine:
         needs = self.plan.needs[s]
         warm = self.warmup
         start = tok.run_start if tok.run_start > warm else warm
+        tok.running = False
         for t, n in needs:
             team = self.teams[t]
             if now > start:
                 team.busy += n * (now - start)
             team.free += n
-            del team.running[tok]
         events = self.plan.sla_at_end[s]
         if events:
             self._sla_events(tok.case, events)

@@ -154,8 +154,8 @@ class TeamState:
 
     __slots__ = (
         "avail_area", "avail_last", "busy", "duty_cum", "duty_last", "engine", "fast", "free",
-        "heap", "idle", "on_count", "plan", "q_area", "q_last", "q_max", "qlen", "running", "series",
-        "shifts", "warmup",
+        "heap", "idle", "on_count", "plan", "q_area", "q_last", "q_max", "qlen", "series", "shifts",
+        "warmup",
     )  # fmt: skip
 
     def __init__(self, plan: TeamPlan, engine: Engine) -> None:
@@ -172,8 +172,6 @@ class TeamState:
         hours = math.ceil((horizon - self.warmup) / 3600.0) if horizon is not None else 0
         self.series = np.zeros(max(hours, 0))
         self.busy = 0.0
-        self.running: dict[Token, int] = {}
-        """Tasks of the fast path in progress, with their people (for busy time at the end)."""
         self.free = plan.staff if plan.always_on else 0
         self.idle: list[Person] = []
         self.shifts: list[Shift] = []
