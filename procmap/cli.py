@@ -425,6 +425,20 @@ def _library_errors() -> Iterator[None]:
         raise _fail(f"cannot write: {exc}", EXIT_USAGE) from None
 
 
+def _load_capable(file: Path, scenario: str | None, force: bool) -> Any:
+    """Load a model, refusing (exit 1, E301) one that overloads a team unless ``force``."""
+    from procmap.sim.simulate import capacity_findings
+
+    model = _load(file)
+    if not force:
+        with _library_errors():
+            refused = capacity_findings(model.with_scenario(scenario))
+        if refused:
+            print_findings(refused)
+            raise typer.Exit(EXIT_MODEL)
+    return model
+
+
 def _write_json(outcome: Any, json_out: str | None) -> None:
     if json_out == "-":
         sys.stdout.write(outcome.to_json())
@@ -490,14 +504,8 @@ def advise(
 
     Exits 3 when no plan within --budget and --max-staff meets them (and says why)."""
     from procmap.sim.advise import advise as run_advise
-    from procmap.sim.simulate import capacity_findings
 
-    model = _load(file)
-    if not force:
-        refused = capacity_findings(model.with_scenario(scenario))
-        if refused:
-            print_findings(refused)
-            raise typer.Exit(EXIT_MODEL)
+    model = _load_capable(file, scenario, force)
     with _progress_bar(quiet, "advising") as progress, _library_errors():
         advice = run_advise(
             model,
@@ -555,19 +563,13 @@ def sensitivity(
     """Sweep arrival rates, durations or staff and show where each SLA falls under its goal."""
     from procmap.sim.sensitivity import SweepError, parse_vary
     from procmap.sim.sensitivity import sensitivity as run_sweep
-    from procmap.sim.simulate import capacity_findings
 
     for spec in vary:  # a malformed --vary is a usage error (exit 2)
         try:
             parse_vary(spec)
         except SweepError as exc:
             raise _fail(str(exc), EXIT_USAGE) from None
-    model = _load(file)
-    if not force:
-        refused = capacity_findings(model.with_scenario(scenario))
-        if refused:
-            print_findings(refused)
-            raise typer.Exit(EXIT_MODEL)
+    model = _load_capable(file, scenario, force)
     with _progress_bar(quiet, "sweeping") as progress, _library_errors():
         sweep = run_sweep(
             model,
