@@ -279,3 +279,15 @@ def test_a_model_without_slas_has_an_empty_sla_table():
     assert len(result.slas) == 0
     assert "sla" in result.slas.columns
     assert result._repr_html_()
+
+
+def test_a_sweep_shows_its_plot_in_notebooks():
+    pytest.importorskip("matplotlib")
+    sweep = sensitivity(
+        procmap.loads(textwrap.dedent(MM1)), "arrivals.rate=20/h..40/h:3", jobs=1, replications=2
+    )
+    html = sweep._repr_html_()
+    assert html.count("<svg") == 1
+    assert "quick attainment" in html
+    ax = sweep.plot()
+    assert len(ax.lines) == 2  # the attainment curve and its goal line

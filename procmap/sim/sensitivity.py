@@ -180,9 +180,10 @@ class Sweep:
         return text
 
     def plot(self, ax: Any = None) -> Any:
-        """SLA attainment against the varied value, goals dashed (needs matplotlib)."""
+        """SLA attainment against the varied value, goals dashed, 95 % intervals as bands
+        (needs matplotlib: the ``report`` extra).  Returns the matplotlib ``Axes``."""
         try:
-            import matplotlib.pyplot as plt
+            from matplotlib.figure import Figure
         except ImportError:
             raise ImportError('plots need matplotlib: pip install "procmap[report]"') from None
         if len(self.data["vary"]) != 1:
@@ -190,23 +191,48 @@ class Sweep:
         key = self.data["vary"][0]["key"]
         xs = [p["x"][key] for p in self.data["points"]]
         if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.5))
-        for lid in self.data["points"][0]["slas"]:
-            ys = [p["slas"][lid]["mean"] for p in self.data["points"]]
-            ax.plot(xs, ys, marker="o", label=lid)
+            ax = Figure(figsize=(6.4, 3.6)).add_subplot()
+        colours = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+        for i, lid in enumerate(self.data["points"][0]["slas"]):
+            colour = colours[i % len(colours)]
+            figs = [p["slas"][lid] for p in self.data["points"]]
+            ys = [f["mean"] for f in figs]
+            lo = [None if f["mean"] is None else f["mean"] - (f["ci95"] or 0.0) for f in figs]
+            hi = [None if f["mean"] is None else f["mean"] + (f["ci95"] or 0.0) for f in figs]
+            ax.plot(xs, ys, marker="o", color=colour, label=lid)
+            if all(v is not None for v in lo + hi):
+                ax.fill_between(xs, lo, hi, color=colour, alpha=0.15, linewidth=0)
             goal = self.data["goals"].get(lid)
             if goal is not None:
-                ax.axhline(goal, linestyle="--", linewidth=0.8)
-        ax.set_xlabel(key)
-        ax.set_ylabel("attainment")
-        ax.legend()
+                ax.axhline(goal, linestyle="--", linewidth=0.9, color=colour)
+        unit = {"rate": "per hour", "duration": "seconds", "count": "people"}.get(
+            self.data["vary"][0]["kind"], ""
+        )
+        ax.set_xlabel(f"{key} ({unit})" if unit else key)
+        ax.set_ylabel("SLA attainment")
+        ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
+        ax.legend(frameon=False)
+        ax.set_title("Where each SLA falls under its goal (dashed)", loc="left", fontsize=10)
         return ax
+
+    def _plot_svg(self) -> str | None:
+        """The plot as inline SVG for notebooks, or None without matplotlib."""
+        import io
+
+        try:
+            ax = self.plot()
+        except (ImportError, SweepError):
+            return None
+        buf = io.StringIO()
+        ax.figure.savefig(buf, format="svg", bbox_inches="tight")
+        text = buf.getvalue()
+        return text[text.find("<svg") :]
 
     def _repr_html_(self) -> str:
         from html import escape
 
         notes = "".join(f"<li>{escape(t)}</li>" for t in self.thresholds)
-        return f"<div><ul>{notes}</ul>{self.table()._repr_html_()}</div>"
+        return f"<div><ul>{notes}</ul>{self._plot_svg() or ''}{self.table()._repr_html_()}</div>"
 
     def __rich__(self) -> Any:
         return self.table().__rich__()
