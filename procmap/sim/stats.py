@@ -30,7 +30,7 @@ N_BINS = N_LOG_BINS + 3
 BIN_EDGES = np.concatenate(([0.0, 0.0], LOW * RATIO ** np.arange(N_LOG_BINS + 1)))
 """Lower edges of each bin (zero bin, underflow, log bins, overflow)."""
 
-FLUSH_AT = 65536
+FLUSH_AT = 4096  # small batches stay in the CPU caches: faster folding, flat memory
 
 
 def bin_index(values: np.ndarray) -> np.ndarray:
